@@ -1,0 +1,25 @@
+// Command stratpub turns a strategic plan written as Markdown into a static
+// website, a print edition and open data.
+//
+//	stratpub build [--source DIR] [--out DIR] [--base-url URL] [--force]
+//	stratpub check [--source DIR]
+//	stratpub version
+//	stratpub help
+//
+// Exit status: 0 on success, 1 when the content has errors, 2 on usage
+// errors.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

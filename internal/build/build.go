@@ -1,0 +1,188 @@
+// Package build runs the pipeline: load → resolve → render. It returns the
+// site as files in memory; Write puts them on disk. Build knows nothing of
+// HTTP or file watching: the preview server calls it on every change.
+package build
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	stratpub "github.com/stratpub/stratpub"
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/load"
+	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/render"
+	"github.com/stratpub/stratpub/internal/resolve"
+	"github.com/stratpub/stratpub/internal/write"
+)
+
+// Config says what to build.
+type Config struct {
+	// Source is the publication: an fs.FS rooted at its folder.
+	Source fs.FS
+	// BaseURL overrides the configuration's base_url when not empty.
+	BaseURL string
+	// PDF, when set, is the site path of the PDF edition to link from the
+	// home page, with its size.
+	PDF *render.PDFLink
+}
+
+// Site is a built site.
+type Site struct {
+	Plan  *plan.Plan
+	Files []render.File // sorted by path
+	Pages int           // HTML pages
+}
+
+// Build loads, resolves and renders the publication. On error the list
+// holds every problem found, with positions.
+func Build(ctx context.Context, cfg Config) (*Site, diag.List) {
+	proj, errs := load.Dir(cfg.Source)
+	if proj.Config == nil {
+		errs.Sort()
+		return nil, errs
+	}
+	exists := func(p string) bool {
+		st, err := fs.Stat(cfg.Source, p)
+		return err == nil && !st.IsDir()
+	}
+	pl, rerrs := resolve.Plan(proj, resolve.Options{BaseURL: cfg.BaseURL, Exists: exists})
+	errs = append(errs, rerrs...)
+	if len(errs) > 0 || pl == nil {
+		errs.Sort()
+		return nil, errs
+	}
+	if err := ctx.Err(); err != nil {
+		errs.Add(diag.Pos{}, err.Error(), "")
+		return nil, errs
+	}
+	theme := Theme(cfg.Source)
+	extra, eerrs := copyImages(cfg.Source, pl)
+	if len(eerrs) > 0 {
+		return nil, eerrs
+	}
+	files, rerr := render.Render(ctx, pl, theme, render.Options{PDF: cfg.PDF, Extra: extra})
+	if len(rerr) > 0 {
+		return nil, rerr
+	}
+	s := &Site{Plan: pl, Files: files}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".html") {
+			s.Pages++
+		}
+	}
+	return s, nil
+}
+
+// Theme layers the publication's templates/ and assets/ over the defaults.
+func Theme(source fs.FS) render.Layered {
+	return render.Layered{Top: source, Base: stratpub.Theme}
+}
+
+// copyImages adds the images the plan uses to the site.
+func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
+	var errs diag.List
+	seen := map[string]bool{}
+	var files []render.File
+	add := func(figs []*plan.Figure, file string) {
+		for _, f := range figs {
+			if f.Image == "" || seen[f.Image] {
+				continue
+			}
+			seen[f.Image] = true
+			b, err := fs.ReadFile(src, f.Image)
+			if err != nil {
+				errs.Add(diag.Pos{File: file}, "cannot read image "+f.Image+": "+err.Error(), "check the file")
+				continue
+			}
+			files = append(files, render.File{Path: f.Image, Data: b})
+		}
+	}
+	for _, s := range append(append([]*plan.Section{}, pl.Front...), pl.Back...) {
+		add(s.Figures, s.File)
+	}
+	for _, g := range pl.Goals {
+		add(g.Figures, g.File)
+		for _, o := range g.Objectives {
+			add(o.Figures, o.File)
+		}
+	}
+	// Images referenced from Markdown bodies are under images/.
+	if st, err := fs.Stat(src, "images"); err == nil && st.IsDir() {
+		_ = fs.WalkDir(src, "images", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || seen[name] || load.Ignored(d.Name()) {
+				return nil
+			}
+			b, rerr := fs.ReadFile(src, name)
+			if rerr == nil {
+				seen[name] = true
+				files = append(files, render.File{Path: name, Data: b})
+			}
+			return nil
+		})
+	}
+	return files, errs
+}
+
+// Write writes a built site to the folder out.
+func Write(s *Site, out string, force bool) error {
+	return write.Dir(out, s.Files, write.Options{Force: force})
+}
+
+// CheckOutput refuses output folders that would destroy the publication:
+// the source folder itself, a folder that contains it, or a folder inside
+// content/, templates/, assets/ or images/.
+func CheckOutput(source, out string) error {
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return err
+	}
+	dst, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.EvalSymlinks(src); err == nil {
+		src = r
+	}
+	if r, err := evalExisting(dst); err == nil {
+		dst = r
+	}
+	if dst == src {
+		return errors.New("the output folder is the publication folder: building would replace your content; use --out with another folder, e.g. public")
+	}
+	if within(dst, src) {
+		return errors.New("the output folder contains the publication folder; use --out with a folder inside or beside it, e.g. public")
+	}
+	for _, d := range []string{load.ContentDir, "templates", "assets", "images"} {
+		if p := filepath.Join(src, d); dst == p || within(p, dst) {
+			return errors.New("the output folder is inside " + d + "/ of the publication; use --out with a folder outside it, e.g. public")
+		}
+	}
+	return nil
+}
+
+// within reports whether p is inside dir.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
+}
+
+// evalExisting resolves symlinks in the longest existing prefix of p.
+func evalExisting(p string) (string, error) {
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return "", os.ErrNotExist
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
+}

@@ -1,0 +1,493 @@
+// Package markdown converts the Markdown bodies of a publication to HTML with
+// goldmark, and is the only package that knows goldmark.
+//
+// Conversion resolves what a body points at while walking its syntax tree:
+// "ref:ID" links become links to the item (an empty link text gets the
+// item's title), image paths are checked and made site paths, headings get
+// ids, and footnotes are lifted out of the body so that pages can render
+// them as endnotes. It also checks, with positions, the accessibility
+// mistakes an author can make in Markdown.
+//
+// Links to other parts of the site are written as href="site:PATH"; the page
+// renderer makes them relative to the page that shows the body.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// SitePrefix marks a link to a path of the site in rendered HTML.
+const SitePrefix = "site:"
+
+// RefScheme is the link scheme of cross-references.
+const RefScheme = "ref:"
+
+// Converter converts Markdown to HTML. It is safe for concurrent use.
+type Converter struct {
+	md       goldmark.Markdown
+	allowRaw bool
+}
+
+// New returns a Converter. Raw HTML in Markdown is shown as text unless
+// allowRaw is set; then it is sanitized by Sanitize.
+func New(allowRaw bool) *Converter {
+	c := &Converter{allowRaw: allowRaw}
+	c.md = goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithParserOptions(
+			parser.WithBlockParsers(util.Prioritized(extension.NewFootnoteBlockParser(), 999)),
+			parser.WithInlineParsers(util.Prioritized(extension.NewFootnoteParser(), 101)),
+			parser.WithASTTransformers(util.Prioritized(extension.NewFootnoteASTTransformer(), 999)),
+		),
+		goldmark.WithRendererOptions(
+			ghtml.WithUnsafe(), // raw HTML is handled by our own node renderer
+			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{allowRaw: allowRaw}, 100)),
+		),
+	)
+	return c
+}
+
+// Target is what a cross-reference resolves to.
+type Target struct {
+	URL   string // site path with fragment, e.g. "objectives/1.3/index.html#activity-1.3.2"
+	Title string
+}
+
+// Env is what a conversion needs from its caller.
+type Env struct {
+	// IDPrefix makes the ids of headings and footnotes unique on a page that
+	// shows several bodies; for example "objective-1.3-".
+	IDPrefix string
+	// Ref resolves a cross-reference ID. ok is false for an unknown ID.
+	Ref func(id string) (t Target, ok bool)
+	// Asset reports whether a file exists at a site path (for images).
+	Asset func(path string) bool
+	// Inline converts a single paragraph and returns its content without
+	// the <p> element.
+	Inline bool
+	// HeadingBase is the level of the page heading the body sits under:
+	// body headings must start at HeadingBase+1 and not skip levels.
+	HeadingBase int
+}
+
+// Problem is something wrong in the Markdown, at byte Off of the source.
+type Problem struct {
+	Off  int
+	Msg  string
+	Hint string
+	// Ref is set for an unknown cross-reference: the ID that was not found.
+	Ref string
+}
+
+// Footnote is a footnote lifted out of a body.
+type Footnote struct {
+	N    int
+	ID   string // id of the note
+	Back string // id of the first reference to it
+	HTML string // the note's content, inline
+	Text string
+}
+
+// Result is a converted body.
+type Result struct {
+	HTML      string
+	Text      string
+	Footnotes []Footnote
+	Refs      []string // IDs referenced, in order of appearance
+	Problems  []Problem
+}
+
+// Convert converts src.
+func (c *Converter) Convert(src []byte, env Env) Result {
+	var res Result
+	doc := c.md.Parser().Parse(text.NewReader(src))
+	doc.SetAttributeString("idprefix", []byte(env.IDPrefix))
+	w := walker{src: src, env: env, res: &res}
+	w.walk(doc)
+	var buf bytes.Buffer
+	if fl := w.footnotes; fl != nil {
+		for fn := fl.FirstChild(); fn != nil; fn = fn.NextSibling() {
+			f := fn.(*east.Footnote)
+			var nb bytes.Buffer
+			for ch := f.FirstChild(); ch != nil; ch = ch.NextSibling() {
+				if p, ok := ch.(*ast.Paragraph); ok {
+					for in := p.FirstChild(); in != nil; in = in.NextSibling() {
+						if _, back := in.(*east.FootnoteBacklink); back {
+							continue
+						}
+						_ = c.md.Renderer().Render(&nb, src, in)
+					}
+					continue
+				}
+				_ = c.md.Renderer().Render(&nb, src, ch)
+			}
+			id := env.IDPrefix + "fn-" + strconv.Itoa(f.Index)
+			res.Footnotes = append(res.Footnotes, Footnote{
+				N: f.Index, ID: id, Back: env.IDPrefix + "fnref-" + strconv.Itoa(f.Index),
+				HTML: strings.TrimSpace(nb.String()), Text: strings.TrimSpace(plain(f, src)),
+			})
+		}
+		fl.Parent().RemoveChild(fl.Parent(), fl)
+	}
+	if env.Inline {
+		// Render the inline content of the single paragraph.
+		for b := doc.FirstChild(); b != nil; b = b.NextSibling() {
+			if p, ok := b.(*ast.Paragraph); ok {
+				for in := p.FirstChild(); in != nil; in = in.NextSibling() {
+					_ = c.md.Renderer().Render(&buf, src, in)
+				}
+			} else {
+				_ = c.md.Renderer().Render(&buf, src, b)
+			}
+		}
+	} else {
+		_ = c.md.Renderer().Render(&buf, src, doc)
+	}
+	res.HTML = strings.TrimSpace(buf.String())
+	res.Text = strings.Join(strings.Fields(w.text.String()), " ")
+	return res
+}
+
+type walker struct {
+	src       []byte
+	env       Env
+	res       *Result
+	text      strings.Builder
+	footnotes *east.FootnoteList
+	lastLevel int
+	ids       map[string]int
+	cursor    int
+}
+
+func (w *walker) problem(off int, msg, hint string) {
+	w.res.Problems = append(w.res.Problems, Problem{Off: off, Msg: msg, Hint: hint})
+}
+
+var vagueLinks = map[string]bool{"here": true, "click here": true, "more": true, "read more": true, "link": true, "this link": true, "this": true}
+
+func (w *walker) walk(doc ast.Node) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock {
+				w.text.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *east.FootnoteList:
+			w.footnotes = n
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			w.text.Write(n.Segment.Value(w.src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				w.text.WriteByte(' ')
+			}
+		case *ast.String:
+			w.text.Write(n.Value)
+		case *ast.CodeSpan:
+			w.text.WriteString(plain(n, w.src))
+			return ast.WalkSkipChildren, nil
+		case *ast.AutoLink:
+			w.text.Write(n.URL(w.src))
+		case *ast.Heading:
+			w.heading(n)
+		case *ast.Link:
+			w.link(n)
+		case *ast.Image:
+			w.image(n)
+		case *east.Table:
+			w.table(n)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (w *walker) heading(n *ast.Heading) {
+	off := blockOffset(n)
+	base := w.env.HeadingBase
+	if w.env.Inline {
+		w.problem(off, "a heading is not allowed here", "use plain text; headings belong in the Markdown body")
+		return
+	}
+	switch {
+	case n.Level <= base:
+		w.problem(off, fmt.Sprintf("heading level %d is not allowed in the body: the page title is level %d", n.Level, base),
+			fmt.Sprintf("start body headings at level %d (%s)", base+1, strings.Repeat("#", base+1)))
+	case w.lastLevel == 0 && n.Level > base+1:
+		w.problem(off, fmt.Sprintf("heading level skipped: the first heading is level %d, expected %d", n.Level, base+1),
+			fmt.Sprintf("use %s for the first heading", strings.Repeat("#", base+1)))
+	case w.lastLevel > 0 && n.Level > w.lastLevel+1:
+		w.problem(off, fmt.Sprintf("heading level skipped: level %d follows level %d", n.Level, w.lastLevel),
+			fmt.Sprintf("use %s, or add the missing level in between", strings.Repeat("#", w.lastLevel+1)))
+	}
+	w.lastLevel = n.Level
+	slug := Slug(plain(n, w.src))
+	if slug == "" {
+		slug = "section"
+	}
+	if w.ids == nil {
+		w.ids = map[string]int{}
+	}
+	id := w.env.IDPrefix + slug
+	if k := w.ids[id]; k > 0 {
+		w.ids[id] = k + 1
+		id += "-" + strconv.Itoa(k+1)
+	} else {
+		w.ids[id] = 1
+	}
+	n.SetAttributeString("id", []byte(id))
+	if strings.TrimSpace(plain(n, w.src)) == "" {
+		w.problem(off, "empty heading", "write the heading's text or delete the line")
+	}
+}
+
+func (w *walker) link(n *ast.Link) {
+	dest := string(n.Destination)
+	off := w.inlineOffset(n, dest)
+	label := strings.TrimSpace(plain(n, w.src))
+	if id, ok := strings.CutPrefix(dest, RefScheme); ok {
+		w.res.Refs = append(w.res.Refs, id)
+		t, found := Target{}, false
+		if w.env.Ref != nil {
+			t, found = w.env.Ref(id)
+		}
+		if !found {
+			w.res.Problems = append(w.res.Problems, Problem{Off: off, Ref: id})
+			return
+		}
+		n.Destination = []byte(SitePrefix + t.URL)
+		if label == "" && !hasImage(n) {
+			n.AppendChild(n, ast.NewString([]byte(t.Title)))
+			w.text.WriteString(t.Title)
+		}
+		return
+	}
+	if label == "" && !hasImage(n) {
+		w.problem(off, "empty link text", "write the link's text between the brackets: [text]("+dest+")")
+	} else if vagueLinks[strings.ToLower(strings.Trim(label, ".!: "))] {
+		w.problem(off, fmt.Sprintf("link text %q does not say where the link goes", label),
+			"use words that make sense out of context, such as the title of the page linked to")
+	}
+}
+
+func hasImage(n ast.Node) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if _, ok := c.(*ast.Image); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) image(n *ast.Image) {
+	dest := string(n.Destination)
+	off := w.inlineOffset(n, dest)
+	if strings.TrimSpace(plain(n, w.src)) == "" {
+		w.problem(off, "image without alt text", "describe the image between the brackets: ![what the image shows]("+dest+")")
+	}
+	if strings.Contains(dest, ":") || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") {
+		w.problem(off, "image "+strconv.Quote(dest)+" is not a file of the publication", "put the image under images/ and use its path, e.g. images/photo.jpg; a publication makes no third-party requests")
+		return
+	}
+	if w.env.Asset != nil && !w.env.Asset(dest) {
+		w.problem(off, "image file "+strconv.Quote(dest)+" not found", "check the path; images are relative to the publication folder, e.g. images/photo.jpg")
+		return
+	}
+	n.Destination = []byte(SitePrefix + dest)
+}
+
+func (w *walker) table(n *east.Table) {
+	h, ok := n.FirstChild().(*east.TableHeader)
+	if !ok || strings.TrimSpace(plain(h, w.src)) == "" {
+		w.problem(blockOffset(n), "table without a header row", "give the table a header row naming each column")
+	}
+}
+
+// inlineOffset finds the source offset of an inline link or image.
+func (w *walker) inlineOffset(n ast.Node, dest string) int {
+	if i := bytes.Index(w.src[w.cursor:], []byte("("+dest)); i >= 0 && dest != "" {
+		at := w.cursor + i
+		w.cursor = at + 1
+		if j := bytes.LastIndexByte(w.src[:at], '['); j >= 0 {
+			if j > 0 && w.src[j-1] == '!' {
+				return j - 1
+			}
+			return j
+		}
+		return at
+	}
+	if off := firstTextOffset(n); off >= 0 {
+		return off
+	}
+	return w.cursor
+}
+
+func firstTextOffset(n ast.Node) int {
+	off := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return off
+}
+
+func blockOffset(n ast.Node) int {
+	for c := n; c != nil; c = c.FirstChild() {
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			s := c.Lines().At(0).Start
+			// Point at the start of the line.
+			return s
+		}
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	return 0
+}
+
+// plain returns the text content of n.
+func plain(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.URL(src))
+		case *ast.RawHTML:
+			for i := 0; i < c.Segments.Len(); i++ {
+				s := c.Segments.At(i)
+				b.Write(s.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// Slug turns a heading into an id: lower-case letters and digits joined by
+// hyphens.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// nodeRenderer renders raw HTML (escaped, or sanitized when allowed) and
+// footnote references.
+type nodeRenderer struct{ allowRaw bool }
+
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, r.rawHTML)
+	reg.Register(ast.KindHTMLBlock, r.htmlBlock)
+	reg.Register(east.KindFootnoteLink, r.footnoteLink)
+	reg.Register(east.KindFootnoteBacklink, r.skip)
+	reg.Register(east.KindFootnoteList, r.skip)
+	reg.Register(east.KindFootnote, r.skip)
+}
+
+func (r *nodeRenderer) skip(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) rawHTML(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	raw := n.(*ast.RawHTML)
+	var b bytes.Buffer
+	for i := 0; i < raw.Segments.Len(); i++ {
+		s := raw.Segments.At(i)
+		b.Write(s.Value(src))
+	}
+	r.writeRaw(w, b.String())
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) htmlBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	hb := n.(*ast.HTMLBlock)
+	var b bytes.Buffer
+	for i := 0; i < hb.Lines().Len(); i++ {
+		s := hb.Lines().At(i)
+		b.Write(s.Value(src))
+	}
+	if hb.HasClosure() {
+		b.Write(hb.ClosureLine.Value(src))
+	}
+	if r.allowRaw {
+		r.writeRaw(w, b.String())
+	} else {
+		_, _ = w.WriteString("<p>")
+		r.writeRaw(w, strings.TrimRight(b.String(), "\n"))
+		_, _ = w.WriteString("</p>\n")
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) writeRaw(w util.BufWriter, s string) {
+	if r.allowRaw {
+		_, _ = w.WriteString(Sanitize(s))
+		return
+	}
+	_, _ = w.WriteString(html.EscapeString(s))
+}
+
+func (r *nodeRenderer) footnoteLink(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	l := n.(*east.FootnoteLink)
+	prefix := ""
+	if d := n.OwnerDocument(); d != nil {
+		if v, ok := d.AttributeString("idprefix"); ok {
+			prefix = string(v.([]byte))
+		}
+	}
+	is := strconv.Itoa(l.Index)
+	id := prefix + "fnref-" + is
+	if l.RefIndex > 0 {
+		id += "-" + strconv.Itoa(l.RefIndex+1)
+	}
+	fmt.Fprintf(w, `<sup class="fnref"><a id="%s" href="#%sfn-%s" role="doc-noteref" aria-label="Note %s">%s</a></sup>`, id, prefix, is, is, is)
+	return ast.WalkSkipChildren, nil
+}

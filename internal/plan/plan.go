@@ -1,0 +1,160 @@
+// Package plan is the typed model of a strategic plan: a publication with its
+// vision, mission and enduring priorities; front and back sections in reading
+// order; goals; and objectives with their desired outcomes, key activities,
+// figures and footnotes.
+//
+// A Plan is built by package resolve and is read-only afterwards: renderers
+// and exporters share it across goroutines without locking.
+//
+// Every item that can be linked to has a Ref: a stable ID (the name authors
+// use in "ref:" links), a title, the page it lives on and, for items inside a
+// page, a fragment. Paths are slash-separated and relative to the site root,
+// always naming a file ("goals/1/index.html"), so that relative links work
+// from disk as well as from any web sub-path.
+package plan
+
+import "html/template"
+
+// Plan is a whole publication, resolved and validated.
+type Plan struct {
+	Pub        Publication
+	Front      []*Section // front matter, in reading order
+	Goals      []*Goal    // by number
+	Objectives []*Objective
+	Back       []*Section // back matter, in reading order
+	// Refs lists every linkable item by ID.
+	Refs map[string]*Ref
+}
+
+// Publication is the plan's identity, from the configuration file.
+type Publication struct {
+	Title           string
+	Subtitle        string
+	Organization    string
+	Period          string
+	Language        string
+	BaseURL         string // with a trailing slash, or empty
+	Number          string // publication number
+	Date            string // YYYY-MM-DD
+	DateLabel       string // the date as printed, e.g. "December 2020"
+	Description     string
+	Website         string
+	Vision          string
+	Mission         string
+	PrioritiesTitle string
+	Priorities      []*Priority
+	AllowRawHTML    bool
+}
+
+// Priority is one enduring mission priority.
+type Priority struct {
+	Ref         Ref
+	Slug        string
+	Title       string
+	Description string
+}
+
+// Ref is the identity and address of a linkable item.
+type Ref struct {
+	ID       string // stable ID, e.g. "activity-1.3.2"
+	Kind     string // goal, objective, outcome, activity, section, priority
+	Title    string // e.g. "Key activity 1.3.2"
+	Page     string // file path of the page, e.g. "objectives/1.3/index.html"
+	Fragment string // element id on the page, or "" for the page itself
+	// Backlinks are the places that refer to this item, in reading order.
+	Backlinks []Backlink
+}
+
+// URL returns the item's address relative to the site root.
+func (r *Ref) URL() string {
+	if r.Fragment == "" {
+		return r.Page
+	}
+	return r.Page + "#" + r.Fragment
+}
+
+// Backlink is one place that refers to an item.
+type Backlink struct {
+	From   *Ref   // the item whose text holds the reference
+	Target string // the ID that was referenced (the item or one of its parts)
+}
+
+// Body is Markdown rendered to HTML. Links to other pages of the site are
+// written as href="site:PATH" and made relative by the renderer for the
+// page the body appears on.
+type Body struct {
+	HTML      template.HTML
+	Text      string // plain text, for search and descriptions
+	Footnotes []*Footnote
+	File      string // source file, for messages
+}
+
+// Footnote is one footnote of a body, rendered as an endnote.
+type Footnote struct {
+	N    int
+	ID   string // element id of the note
+	Back string // element id of the first reference to it
+	HTML template.HTML
+	Text string
+}
+
+// Figure is a photograph or illustration with its caption. Image is empty
+// when no image is available; the caption is still shown.
+type Figure struct {
+	ID      string
+	Caption string
+	Credit  string
+	Image   string // path under the site root, or ""
+	Alt     string
+}
+
+// Section is a page of front or back matter.
+type Section struct {
+	Ref     Ref
+	Matter  string // "front" or "back"
+	Order   int
+	Summary string
+	Figures []*Figure
+	Body    Body
+	File    string
+}
+
+// Goal is one strategic goal.
+type Goal struct {
+	Ref        Ref
+	Number     int
+	Name       string // short name, e.g. "MISSION"
+	Statement  string
+	Intro      Body
+	Figures    []*Figure
+	Objectives []*Objective
+	File       string
+}
+
+// Objective is one strategic objective.
+type Objective struct {
+	Ref       Ref
+	Number    string // "1.3"
+	Goal      *Goal
+	Title     string
+	Statement string
+	// SummaryStatement is how a printed summary table worded the statement,
+	// when it differs; kept as data, never displayed.
+	SummaryStatement string
+	StatementHTML    template.HTML
+	Outcomes         []*Item
+	Activities       []*Item
+	Figures          []*Figure
+	Narrative        Body
+	Prev, Next       *Objective
+	File             string
+}
+
+// Item is a desired outcome or a key activity of an objective.
+type Item struct {
+	Ref       Ref
+	N         int // 1-based position in its list
+	HTML      template.HTML
+	Text      string
+	Objective *Objective
+}

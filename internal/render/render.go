@@ -1,0 +1,442 @@
+// Package render turns a plan into the files of a site: HTML pages from
+// html/template templates, the print edition, and the theme's assets with
+// fingerprinted names. It writes nothing to disk; package write does.
+//
+// Templates live in templates/: base.html defines the page shell and shared
+// blocks; each page kind has its own file that defines "main" (home.html,
+// goal.html, objective.html, section.html, summary.html, outcomes.html,
+// activities.html, print.html, 404.html). Every page template receives a
+// *Page. All links are relative, so the site works from disk and under any
+// sub-path.
+package render
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/resolve"
+)
+
+// File is one output file.
+type File struct {
+	Path string // slash-separated, relative to the site root
+	Data []byte
+}
+
+// Options adjust rendering.
+type Options struct {
+	// PDF, when set, is linked from the home page.
+	PDF *PDFLink
+	// Extra files (for example the data exports) to add to the site; they
+	// are rendered by other packages and listed on the pages that need them.
+	Extra []File
+}
+
+// PDFLink describes the PDF edition.
+type PDFLink struct {
+	Path string // site path, e.g. "cbp-strategy.pdf"
+	Size int64  // bytes; 0 when not known yet
+}
+
+// Site is what every page shares.
+type Site struct {
+	Plan   *plan.Plan
+	Pub    *plan.Publication
+	PDF    *PDFLink
+	assets map[string]asset
+	// printIDs maps a page path to the element id of that item in the
+	// print edition.
+	printIDs map[string]string
+	Extra    map[string]File
+}
+
+type asset struct {
+	path string // fingerprinted site path
+	sri  string
+}
+
+// Crumb is one step of a breadcrumb trail.
+type Crumb struct {
+	Title string
+	URL   string // site path; empty for the current page
+}
+
+// Page is the data of one page template.
+type Page struct {
+	*Site
+	Path        string // site path of the page
+	Root        string // relative path from the page to the site root
+	Kind        string // home, goal, objective, section, summary, outcomes, activities, print, notfound, data
+	Title       string // <title>
+	Heading     string
+	Description string
+	Crumbs      []Crumb
+	Goal        *plan.Goal
+	Objective   *plan.Objective
+	Section     *plan.Section
+	Print       bool
+}
+
+// Render renders every page of p with the templates and assets of theme.
+func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]File, diag.List) {
+	var errs diag.List
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}}
+	for _, f := range opts.Extra {
+		s.Extra[f.Path] = f
+	}
+	files, aerrs := s.loadAssets(theme)
+	errs = append(errs, aerrs...)
+	tmpl, terrs := parseTemplates(theme)
+	errs = append(errs, terrs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	s.printIDs = map[string]string{}
+	for _, ref := range p.Refs {
+		if ref.Fragment == "" && ref.Kind != "page" {
+			s.printIDs[ref.Page] = ref.ID
+		}
+	}
+	s.printIDs[resolve.SummaryPage] = "summary"
+
+	pages := s.pages()
+	out := make([][]byte, len(pages))
+	perr := make([]error, len(pages))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range next {
+				if ctx.Err() != nil {
+					perr[i] = ctx.Err()
+					continue
+				}
+				pg := pages[i]
+				buf.Reset()
+				t := tmpl[pg.Kind]
+				if err := t.ExecuteTemplate(&buf, "base.html", pg); err != nil {
+					perr[i] = err
+					continue
+				}
+				out[i] = bytes.Clone(buf.Bytes())
+			}
+		}()
+	}
+	for i := range pages {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range perr {
+		if err != nil {
+			errs = append(errs, templateError(err, theme, pages[i].Path))
+		}
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	for i, pg := range pages {
+		files = append(files, File{Path: pg.Path, Data: out[i]})
+	}
+	files = append(files, opts.Extra...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// pages lists every page of the site.
+func (s *Site) pages() []*Page {
+	p := s.Plan
+	home := Crumb{Title: "Home", URL: resolve.HomePage}
+	var pages []*Page
+	add := func(pg *Page) {
+		pg.Site = s
+		pg.Root = strings.Repeat("../", strings.Count(pg.Path, "/"))
+		if pg.Title == "" {
+			pg.Title = pg.Heading + " — " + s.Pub.Title
+		}
+		pages = append(pages, pg)
+	}
+	add(&Page{Path: resolve.HomePage, Kind: "home", Heading: s.Pub.Title, Title: s.Pub.Title + " — " + s.Pub.Organization,
+		Description: firstNonEmpty(s.Pub.Description, s.Pub.Mission)})
+	add(&Page{Path: resolve.SummaryPage, Kind: "summary", Heading: "Strategy summary",
+		Description: "Every goal and strategic objective of the " + s.Pub.Title + " with its statement.",
+		Crumbs:      []Crumb{home, {Title: "Strategy summary"}}})
+	add(&Page{Path: resolve.OutcomesPage, Kind: "outcomes", Heading: "Desired outcomes",
+		Description: "The desired outcome of every strategic objective of the " + s.Pub.Title + ".",
+		Crumbs:      []Crumb{home, {Title: "Desired outcomes"}}})
+	add(&Page{Path: resolve.ActivitiesPage, Kind: "activities", Heading: "Key activities",
+		Description: "Every key activity of the " + s.Pub.Title + ", by goal and objective.",
+		Crumbs:      []Crumb{home, {Title: "Key activities"}}})
+	add(&Page{Path: resolve.PrintPage, Kind: "print", Heading: s.Pub.Title, Title: s.Pub.Title + " — print edition", Print: true,
+		Description: "The whole " + s.Pub.Title + " on one page, for printing."})
+	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
+	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
+		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
+			Description: firstNonEmpty(sec.Summary, excerpt(sec.Body.Text)),
+			Crumbs:      []Crumb{home, {Title: sec.Ref.Title}}})
+	}
+	for _, g := range p.Goals {
+		add(&Page{Path: g.Ref.Page, Kind: "goal", Heading: g.Ref.Title, Goal: g, Description: g.Statement,
+			Crumbs: []Crumb{home, {Title: g.Ref.Title}}})
+		for _, o := range g.Objectives {
+			add(&Page{Path: o.Ref.Page, Kind: "objective", Heading: o.Ref.Title, Objective: o, Goal: g,
+				Description: o.Statement,
+				Crumbs:      []Crumb{home, {Title: g.Ref.Title, URL: g.Ref.Page}, {Title: "Objective " + o.Number}}})
+		}
+	}
+	return pages
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// excerpt returns the first sentence or so of text, for descriptions.
+func excerpt(text string) string {
+	const max = 200
+	if len(text) <= max {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:max], ' ')
+	if cut < 0 {
+		cut = max
+	}
+	return text[:cut] + "…"
+}
+
+// Rel returns the link from this page to a site path ("goals/1/index.html",
+// "objectives/1.3/index.html#activity-1.3.2"). In the print edition, links
+// to items it contains become links within the page.
+func (pg *Page) Rel(u string) string {
+	if pg.Print {
+		page, frag, _ := strings.Cut(u, "#")
+		if id, ok := pg.printIDs[page]; ok {
+			if frag != "" {
+				return "#" + frag
+			}
+			return "#" + id
+		}
+	}
+	return pg.Root + u
+}
+
+var siteLink = regexp.MustCompile(`(href|src)="site:([^"]*)"`)
+
+// HTML makes the site links of a rendered body relative to this page.
+func (pg *Page) HTML(h template.HTML) template.HTML {
+	s := string(h)
+	if !strings.Contains(s, markdown.SitePrefix) {
+		return h
+	}
+	return template.HTML(siteLink.ReplaceAllStringFunc(s, func(m string) string {
+		sub := siteLink.FindStringSubmatch(m)
+		return sub[1] + `="` + pg.Rel(sub[2]) + `"`
+	}))
+}
+
+// Shift is HTML with its headings moved down by n levels, for bodies shown
+// under deeper headings (the print edition).
+func (pg *Page) Shift(n int, h template.HTML) template.HTML {
+	s := string(pg.HTML(h))
+	if n == 0 || !strings.Contains(s, "<h") {
+		return template.HTML(s)
+	}
+	for lvl := 6 - n; lvl >= 1; lvl-- {
+		to := strconv.Itoa(min(lvl+n, 6))
+		from := strconv.Itoa(lvl)
+		s = strings.ReplaceAll(s, "<h"+from+" ", "<h"+to+" ")
+		s = strings.ReplaceAll(s, "<h"+from+">", "<h"+to+">")
+		s = strings.ReplaceAll(s, "</h"+from+">", "</h"+to+">")
+	}
+	return template.HTML(s)
+}
+
+// Asset returns the link to a theme asset by its logical name ("site.css").
+func (pg *Page) Asset(name string) string {
+	if a, ok := pg.assets[name]; ok {
+		return pg.Root + a.path
+	}
+	return pg.Root + "assets/" + name
+}
+
+// SRI returns the subresource-integrity value of a theme asset.
+func (pg *Page) SRI(name string) string { return pg.assets[name].sri }
+
+// Canonical returns the page's absolute URL, or "" without a base URL.
+func (pg *Page) Canonical() string {
+	if pg.Pub.BaseURL == "" {
+		return ""
+	}
+	return pg.Pub.BaseURL + strings.TrimSuffix(pg.Path, "index.html")
+}
+
+// Backlinks returns the places that refer to the page's goal, objective or
+// section.
+func (pg *Page) Backlinks() []plan.Backlink {
+	switch {
+	case pg.Objective != nil:
+		return pg.Objective.Ref.Backlinks
+	case pg.Goal != nil:
+		return pg.Goal.Ref.Backlinks
+	case pg.Section != nil:
+		return pg.Section.Ref.Backlinks
+	}
+	return nil
+}
+
+// Size formats a byte count for people.
+func (pg *Page) Size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// loadAssets fingerprints every file under assets/.
+func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
+	var errs diag.List
+	var files []File
+	err := fs.WalkDir(theme, "assets", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs.Add(diag.Pos{File: name}, err.Error(), "")
+			return nil
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		data, err := fs.ReadFile(theme, name)
+		if err != nil {
+			errs.Add(diag.Pos{File: name}, err.Error(), "")
+			return nil
+		}
+		logical := strings.TrimPrefix(name, "assets/")
+		sum := sha256.Sum256(data)
+		ext := path.Ext(logical)
+		out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+		h := sha512.Sum384(data)
+		s.assets[logical] = asset{path: out, sri: "sha384-" + base64.StdEncoding.EncodeToString(h[:])}
+		files = append(files, File{Path: out, Data: data})
+		return nil
+	})
+	if err != nil {
+		errs.Add(diag.Pos{File: "assets"}, err.Error(), "")
+	}
+	return files, errs
+}
+
+// pageTemplates maps page kinds to their template files.
+var pageTemplates = map[string]string{
+	"home": "home.html", "summary": "summary.html", "outcomes": "outcomes.html",
+	"activities": "activities.html", "print": "print.html", "notfound": "404.html",
+	"section": "section.html", "goal": "goal.html", "objective": "objective.html",
+}
+
+var funcs = template.FuncMap{
+	"add":   func(a, b int) int { return a + b },
+	"upper": strings.ToUpper,
+}
+
+// parseTemplates parses base.html with each page template.
+func parseTemplates(theme fs.FS) (map[string]*template.Template, diag.List) {
+	var errs diag.List
+	read := func(name string) string {
+		b, err := fs.ReadFile(theme, "templates/"+name)
+		if err != nil {
+			errs.Add(diag.Pos{File: "templates/" + name}, "cannot read template: "+err.Error(), "restore the file, or delete your copy to use the default")
+		}
+		return string(b)
+	}
+	base := template.New("base.html").Funcs(funcs)
+	if _, err := base.Parse(read("base.html")); err != nil {
+		errs = append(errs, templateError(err, theme, ""))
+		return nil, errs
+	}
+	out := map[string]*template.Template{}
+	kinds := make([]string, 0, len(pageTemplates))
+	for k := range pageTemplates {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		name := pageTemplates[kind]
+		t, err := base.Clone()
+		if err == nil {
+			_, err = t.New(name).Parse(read(name))
+		}
+		if err != nil {
+			errs = append(errs, templateError(err, theme, ""))
+			continue
+		}
+		out[kind] = t
+	}
+	return out, errs
+}
+
+var tmplPos = regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
+
+// templateError positions a template error at its file and line.
+func templateError(err error, theme fs.FS, page string) *diag.Error {
+	msg := err.Error()
+	where := ""
+	if page != "" {
+		where = " (rendering " + page + ")"
+	}
+	hint := "fix the template; delete your copy in templates/ to use the default"
+	if m := tmplPos.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		name := m[1]
+		if i := strings.LastIndexByte(name, ' '); i >= 0 {
+			name = name[i+1:]
+		}
+		rest := m[4]
+		if strings.Contains(rest, "can't evaluate field") {
+			hint = "the field does not exist on this page's data; see docs/templates.md for the fields each page has"
+		}
+		return &diag.Error{Pos: diag.Pos{File: "templates/" + name, Line: line, Col: col}, Msg: "template: " + rest + where, Hint: hint}
+	}
+	return &diag.Error{Pos: diag.Pos{File: "templates"}, Msg: msg + where, Hint: hint}
+}
+
+// Part is what the shared blocks of base.html receive: the page, the items
+// to show, an element id and a heading level.
+type Part struct {
+	Page  *Page
+	Items any
+	ID    string
+	Level int
+}
+
+// With wraps items for a shared block ("figures", "notes", "backlinks").
+func (pg *Page) With(items any, id string, level int) Part {
+	return Part{Page: pg, Items: items, ID: id, Level: level}
+}

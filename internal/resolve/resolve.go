@@ -1,0 +1,624 @@
+// Package resolve turns loaded documents into a plan.Plan: it reads the
+// front matter of each document by its type, gives every item its stable ID
+// and address, converts Markdown bodies (resolving ref: links and recording
+// who refers to whom), and validates the whole, reporting every problem in
+// one run with its position and a hint.
+package resolve
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/load"
+	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/plan"
+)
+
+// Options adjust resolution.
+type Options struct {
+	// BaseURL, when not empty, replaces the configuration's base_url.
+	BaseURL string
+	// Exists reports whether a file exists at a path of the publication
+	// (used to check images). Nil means no file exists.
+	Exists func(path string) bool
+}
+
+// Reserved are the top-level names of pages the generator writes itself;
+// sections cannot use them as IDs.
+var Reserved = map[string]string{
+	"goals": "goal pages", "objectives": "objective pages", "summary": "the strategy summary",
+	"outcomes": "the desired outcomes index", "activities": "the key activities index",
+	"print": "the print edition", "data": "the open data page", "assets": "style sheets and scripts",
+	"images": "images", "search": "search", "index": "the home page", "404": "the not-found page",
+	"sitemap": "the sitemap", "robots": "robots.txt", "home": "the home page",
+}
+
+// Page paths of the generated pages.
+const (
+	HomePage       = "index.html"
+	SummaryPage    = "summary/index.html"
+	OutcomesPage   = "outcomes/index.html"
+	ActivitiesPage = "activities/index.html"
+	PrintPage      = "print/index.html"
+	DataPage       = "data/index.html"
+)
+
+var (
+	slugRE   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	objNumRE = regexp.MustCompile(`^([1-9][0-9]*)\.([1-9][0-9]*)$`)
+	dateRE   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	langRE   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+)
+
+// pending is a piece of Markdown waiting for conversion, with where its
+// result goes.
+type pending struct {
+	doc    *load.Doc
+	src    []byte
+	node   *yaml.Node // for text from front matter; nil for the body
+	from   *plan.Ref  // the item the text belongs to, for backlinks
+	env    markdown.Env
+	result markdown.Result
+	set    func(markdown.Result)
+}
+
+type resolver struct {
+	errs    diag.List
+	opts    Options
+	p       *plan.Plan
+	conv    *markdown.Converter
+	work    []*pending
+	ids     map[string]diag.Pos // where each ID was defined
+	pageOf  map[string]diag.Pos // where each page path was claimed
+	goalNum map[int]*plan.Goal
+}
+
+// Plan builds the plan of a loaded project. The plan is nil when there are
+// errors.
+func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
+	r := &resolver{opts: opts, p: &plan.Plan{Refs: map[string]*plan.Ref{}},
+		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	if proj.Config != nil && proj.Config.Meta != nil {
+		r.config(proj.Config)
+	}
+	r.conv = markdown.New(r.p.Pub.AllowRawHTML)
+	r.builtins()
+	var objs []*plan.Objective
+	objDoc := map[*plan.Objective]*load.Doc{}
+	for _, d := range proj.Docs {
+		f := newFields(d, d.Meta, "document", &r.errs)
+		typ := f.str("type", false, "objective")
+		switch typ {
+		case "section":
+			r.section(d, f)
+		case "goal":
+			r.goal(d, f)
+		case "objective":
+			if o := r.objective(d, f); o != nil {
+				objs = append(objs, o)
+				objDoc[o] = d
+			}
+		case "":
+			r.errs.Add(d.Pos(d.Meta), "missing \"type\" in front matter", "add \"type: section\", \"type: goal\" or \"type: objective\"")
+		default:
+			r.errs.Add(f.pos("type"), fmt.Sprintf("unknown document type %q", typ),
+				"use one of: section, goal, objective"+suggest(typ, []string{"section", "goal", "objective"}))
+		}
+	}
+	r.arrange(objs, objDoc)
+	r.convert()
+	if len(r.errs) > 0 {
+		r.errs.Sort()
+		return nil, r.errs
+	}
+	return r.p, nil
+}
+
+func suggest(s string, options []string) string {
+	if c := diag.Closest(s, options, 1); len(c) > 0 {
+		return fmt.Sprintf(" (did you mean %q?)", c[0])
+	}
+	return ""
+}
+
+func (r *resolver) config(d *load.Doc) {
+	f := newFields(d, d.Meta, "configuration", &r.errs)
+	pub := &r.p.Pub
+	pub.Title = f.str("title", true, "\"Strategy 2021–2026\"")
+	pub.Subtitle = f.str("subtitle", false, "")
+	pub.Organization = f.str("organization", true, "\"U.S. Customs and Border Protection\"")
+	pub.Period = f.str("period", true, "\"2021–2026\"")
+	pub.Language = f.str("language", true, "en")
+	if pub.Language != "" && !langRE.MatchString(pub.Language) {
+		r.errs.Add(f.pos("language"), fmt.Sprintf("configuration: %q is not a language tag", pub.Language), "use a BCP 47 tag such as en or en-US")
+	}
+	pub.BaseURL = f.str("base_url", false, "https://www.example.gov/strategy/")
+	if r.opts.BaseURL != "" {
+		pub.BaseURL = r.opts.BaseURL
+	}
+	if pub.BaseURL != "" {
+		u, err := url.Parse(pub.BaseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q is not an absolute http(s) URL", pub.BaseURL), "write it like https://www.example.gov/strategy/")
+		} else if !strings.HasSuffix(pub.BaseURL, "/") {
+			pub.BaseURL += "/"
+		}
+	}
+	pub.Number = f.str("publication_number", false, "")
+	pub.Date = f.str("publication_date", true, "2020-12-01")
+	if pub.Date != "" {
+		if _, err := time.Parse("2006-01-02", pub.Date); err != nil || !dateRE.MatchString(pub.Date) {
+			r.errs.Add(f.pos("publication_date"), fmt.Sprintf("configuration: publication_date %q is not a date", pub.Date), "write it as YYYY-MM-DD, e.g. 2020-12-01")
+		}
+	}
+	pub.DateLabel = f.str("publication_date_label", false, "")
+	pub.Description = f.str("description", false, "")
+	pub.Website = f.str("website", false, "")
+	pub.Vision = f.str("vision", false, "")
+	pub.Mission = f.str("mission", false, "")
+	pub.PrioritiesTitle = f.str("priorities_title", false, "")
+	if pub.PrioritiesTitle == "" {
+		pub.PrioritiesTitle = "Priorities"
+	}
+	pub.AllowRawHTML = f.boolean("allow_raw_html")
+	items, _ := f.list("priorities")
+	for _, it := range items {
+		pf := newFields(d, it, "priority", &r.errs)
+		pr := &plan.Priority{
+			Slug:        pf.str("id", true, "counter-terrorism"),
+			Title:       pf.str("title", true, "\"Counter Terrorism\""),
+			Description: pf.str("description", false, ""),
+		}
+		pf.done()
+		if pr.Slug == "" {
+			continue
+		}
+		if !slugRE.MatchString(pr.Slug) {
+			r.errs.Add(pf.pos("id"), fmt.Sprintf("priority id %q is not valid", pr.Slug), "use lower-case letters, digits and hyphens, e.g. counter-terrorism")
+			continue
+		}
+		pr.Ref = plan.Ref{ID: "priority-" + pr.Slug, Kind: "priority", Title: pr.Title, Page: HomePage, Fragment: "priority-" + pr.Slug}
+		r.define(&pr.Ref, pf.pos("id"))
+		pub.Priorities = append(pub.Priorities, pr)
+	}
+	f.done()
+}
+
+// builtins registers the generated pages as reference targets.
+func (r *resolver) builtins() {
+	for _, b := range []struct{ id, title, page string }{
+		{"home", "Home", HomePage},
+		{"summary", "Strategy summary", SummaryPage},
+		{"outcomes", "Desired outcomes", OutcomesPage},
+		{"activities", "Key activities", ActivitiesPage},
+		{"print", "Print edition", PrintPage},
+		{"data", "Open data", DataPage},
+	} {
+		ref := &plan.Ref{ID: b.id, Kind: "page", Title: b.title, Page: b.page}
+		r.p.Refs[b.id] = ref
+		r.ids[b.id] = diag.Pos{File: "(generated page)"}
+	}
+}
+
+// define registers an ID, reporting duplicates.
+func (r *resolver) define(ref *plan.Ref, pos diag.Pos) bool {
+	if prev, dup := r.ids[ref.ID]; dup {
+		where := "at " + prev.String()
+		if prev.File == "(generated page)" {
+			where = "by a page the generator writes"
+		}
+		r.errs.Add(pos, fmt.Sprintf("duplicate ID %q: already defined %s", ref.ID, where), "give each item its own ID or number")
+		return false
+	}
+	r.ids[ref.ID] = pos
+	r.p.Refs[ref.ID] = ref
+	return true
+}
+
+// claim registers a page path, reporting two items that want the same URL.
+func (r *resolver) claim(page string, pos diag.Pos) bool {
+	if prev, dup := r.pageOf[page]; dup {
+		r.errs.Add(pos, fmt.Sprintf("two pages want the same URL %s (the other is at %s)", page, prev), "change the id or number of one of them")
+		return false
+	}
+	r.pageOf[page] = pos
+	return true
+}
+
+func (r *resolver) figures(d *load.Doc, f *fields, owner string) []*plan.Figure {
+	items, _ := f.list("figures")
+	var out []*plan.Figure
+	for i, it := range items {
+		ff := newFields(d, it, "figure", &r.errs)
+		fig := &plan.Figure{
+			ID:      fmt.Sprintf("%sfigure-%d", owner, i+1),
+			Caption: ff.str("caption", true, "\"What the photograph shows.\""),
+			Credit:  ff.str("credit", false, ""),
+			Image:   ff.str("image", false, ""),
+			Alt:     ff.str("alt", false, ""),
+		}
+		if fig.Image != "" {
+			switch {
+			case !load.Clean(fig.Image) || strings.Contains(fig.Image, ":"):
+				r.errs.Add(ff.pos("image"), fmt.Sprintf("figure image %q is not a path inside the publication", fig.Image), "use a relative path such as images/photo.jpg")
+			case r.opts.Exists == nil || !r.opts.Exists(fig.Image):
+				r.errs.Add(ff.pos("image"), fmt.Sprintf("figure image %q not found", fig.Image), "check the file name, or leave image empty to show the caption alone")
+			}
+			if fig.Alt == "" {
+				r.errs.Add(ff.pos("image"), "figure has an image but no alt text", "add alt: describing what the image shows (not the caption again)")
+			}
+		} else if fig.Alt != "" {
+			r.errs.Add(ff.pos("alt"), "figure has alt text but no image", "remove alt, or add the image")
+		}
+		ff.done()
+		out = append(out, fig)
+	}
+	return out
+}
+
+func (r *resolver) section(d *load.Doc, f *fields) {
+	s := &plan.Section{File: d.Path}
+	id := f.str("id", true, "foreword")
+	title := f.str("title", true, "\"Foreword\"")
+	s.Matter = f.str("matter", true, "front")
+	order, _ := f.integer("order", true, "10")
+	s.Order = order
+	s.Summary = f.str("summary", false, "")
+	if s.Matter != "" && s.Matter != "front" && s.Matter != "back" {
+		r.errs.Add(f.pos("matter"), fmt.Sprintf("section: matter must be front or back, found %q", s.Matter), "front sections come before the goals, back sections after them")
+	}
+	s.Figures = r.figures(d, f, id+"-")
+	f.done()
+	if id == "" {
+		return
+	}
+	if !slugRE.MatchString(id) {
+		r.errs.Add(f.pos("id"), fmt.Sprintf("section id %q is not valid", id), "use lower-case letters, digits and hyphens, e.g. executive-summary")
+		return
+	}
+	if what, ok := Reserved[id]; ok {
+		r.errs.Add(f.pos("id"), fmt.Sprintf("two pages want the same URL %s/: section id %q is used by %s", id, id, what), "choose another id")
+		return
+	}
+	s.Ref = plan.Ref{ID: id, Kind: "section", Title: title, Page: id + "/index.html"}
+	if !r.define(&s.Ref, f.pos("id")) || !r.claim(s.Ref.Page, f.pos("id")) {
+		return
+	}
+	r.body(d, &s.Ref, 1, id+"-", func(res markdown.Result) { s.Body = bodyOf(res, d.Path) })
+	if s.Matter == "back" {
+		r.p.Back = append(r.p.Back, s)
+	} else {
+		r.p.Front = append(r.p.Front, s)
+	}
+}
+
+func (r *resolver) goal(d *load.Doc, f *fields) {
+	g := &plan.Goal{File: d.Path}
+	n, ok := f.integer("number", true, "1")
+	g.Name = f.str("name", true, "MISSION")
+	g.Statement = f.str("statement", true, "\"Protect the American people.\"")
+	g.Figures = r.figures(d, f, fmt.Sprintf("goal-%d-", n))
+	f.done()
+	if !ok {
+		return
+	}
+	if n < 1 {
+		r.errs.Add(f.pos("number"), fmt.Sprintf("goal number %d must be 1 or more", n), "number goals 1, 2, 3 ...")
+		return
+	}
+	g.Number = n
+	g.Ref = plan.Ref{ID: fmt.Sprintf("goal-%d", n), Kind: "goal", Title: fmt.Sprintf("Goal %d: %s", n, g.Name), Page: fmt.Sprintf("goals/%d/index.html", n)}
+	if !r.define(&g.Ref, f.pos("number")) {
+		return
+	}
+	r.goalNum[n] = g
+	r.p.Goals = append(r.p.Goals, g)
+	r.body(d, &g.Ref, 1, g.Ref.ID+"-", func(res markdown.Result) { g.Intro = bodyOf(res, d.Path) })
+}
+
+func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
+	o := &plan.Objective{File: d.Path}
+	num := f.str("number", true, "\"1.1\"")
+	goalKey, hasGoal := f.integer("goal", false, "1")
+	o.Title = f.str("title", true, "\"Counter Network\"")
+	o.Statement = f.str("statement", true, "\"What the objective sets out to do.\"")
+	o.SummaryStatement = f.str("summary_statement", false, "")
+	outcomes := f.strings("outcomes", true, "\"The desired outcome.\"")
+	activities := f.strings("activities", true, "\"A key activity.\"")
+	o.Figures = r.figures(d, f, "objective-"+num+"-")
+	f.done()
+	m := objNumRE.FindStringSubmatch(num)
+	if num != "" && m == nil {
+		r.errs.Add(f.pos("number"), fmt.Sprintf("objective number %q is not GOAL.N", num), "write it in quotes as goal number, dot, position, e.g. number: \"1.3\"")
+		return nil
+	}
+	if m == nil {
+		return nil
+	}
+	o.Number = num
+	gn, _ := strconv.Atoi(m[1])
+	if hasGoal && goalKey != gn {
+		r.errs.Add(f.pos("goal"), fmt.Sprintf("objective %s is numbered under goal %d but says goal: %d", num, gn, goalKey),
+			fmt.Sprintf("renumber it %d.N, or set goal: %d", goalKey, gn))
+	}
+	o.Ref = plan.Ref{ID: "objective-" + num, Kind: "objective", Title: fmt.Sprintf("Objective %s: %s", num, o.Title), Page: "objectives/" + num + "/index.html"}
+	if !r.define(&o.Ref, f.pos("number")) {
+		return nil
+	}
+	r.inline(d, f.vals["statement"], o.Statement, &o.Ref, func(res markdown.Result) { o.StatementHTML = template.HTML(res.HTML) })
+	items := func(kind, title string, texts []string, key string) []*plan.Item {
+		var out []*plan.Item
+		var nodes []*yaml.Node
+		if v := f.vals[key]; v != nil && v.Kind == yaml.SequenceNode {
+			nodes = v.Content
+		}
+		for i, t := range texts {
+			it := &plan.Item{N: i + 1, Objective: o, Text: t}
+			id := fmt.Sprintf("%s-%s.%d", kind, num, i+1)
+			it.Ref = plan.Ref{ID: id, Kind: kind, Title: fmt.Sprintf("%s %s.%d", title, num, i+1), Page: o.Ref.Page, Fragment: id}
+			r.define(&it.Ref, f.pos(key))
+			var node *yaml.Node
+			for _, n := range nodes { // the node holding this text
+				if strings.TrimSpace(n.Value) == t {
+					node = n
+					break
+				}
+			}
+			r.inline(d, node, t, &it.Ref, func(res markdown.Result) { it.HTML = template.HTML(res.HTML); it.Text = res.Text })
+			out = append(out, it)
+		}
+		return out
+	}
+	o.Outcomes = items("outcome", "Desired outcome", outcomes, "outcomes")
+	o.Activities = items("activity", "Key activity", activities, "activities")
+	r.body(d, &o.Ref, 2, o.Ref.ID+"-", func(res markdown.Result) { o.Narrative = bodyOf(res, d.Path) })
+	return o
+}
+
+// arrange orders everything, attaches objectives to goals and checks numbering.
+func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*load.Doc) {
+	p := r.p
+	sortSections := func(s []*plan.Section) {
+		sort.SliceStable(s, func(i, j int) bool {
+			if s[i].Order != s[j].Order {
+				return s[i].Order < s[j].Order
+			}
+			return s[i].Ref.ID < s[j].Ref.ID
+		})
+	}
+	sortSections(p.Front)
+	sortSections(p.Back)
+	sort.Slice(p.Goals, func(i, j int) bool { return p.Goals[i].Number < p.Goals[j].Number })
+	for i, g := range p.Goals {
+		if g.Number != i+1 {
+			r.errs.Add(diag.Pos{File: g.File}, fmt.Sprintf("goal numbers skip %d: found goal %d", i+1, g.Number), fmt.Sprintf("number goals 1, 2, 3 ... without gaps (add goal %d or renumber)", i+1))
+			break
+		}
+	}
+	sort.Slice(objs, func(i, j int) bool {
+		a, b := objNumRE.FindStringSubmatch(objs[i].Number), objNumRE.FindStringSubmatch(objs[j].Number)
+		ag, _ := strconv.Atoi(a[1])
+		bg, _ := strconv.Atoi(b[1])
+		if ag != bg {
+			return ag < bg
+		}
+		an, _ := strconv.Atoi(a[2])
+		bn, _ := strconv.Atoi(b[2])
+		return an < bn
+	})
+	var goalNums []string
+	for _, g := range p.Goals {
+		goalNums = append(goalNums, strconv.Itoa(g.Number))
+	}
+	for _, o := range objs {
+		m := objNumRE.FindStringSubmatch(o.Number)
+		gn, _ := strconv.Atoi(m[1])
+		d := docs[o]
+		g := r.goalNum[gn]
+		if g == nil {
+			f := newFields(d, d.Meta, "objective", &diag.List{})
+			hint := "create goal " + m[1] + " first, or renumber the objective under an existing goal"
+			if len(goalNums) > 0 {
+				hint += " (goals: " + strings.Join(goalNums, ", ") + ")"
+			}
+			r.errs.Add(f.pos("number"), fmt.Sprintf("objective %s is numbered under goal %d, which does not exist", o.Number, gn), hint)
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		if n != len(g.Objectives)+1 {
+			f := newFields(d, d.Meta, "objective", &diag.List{})
+			r.errs.Add(f.pos("number"), fmt.Sprintf("objective numbers under goal %d skip %d.%d: found %s", gn, gn, len(g.Objectives)+1, o.Number),
+				"number the objectives of a goal 1, 2, 3 ... without gaps")
+		}
+		o.Goal = g
+		g.Objectives = append(g.Objectives, o)
+		if !r.claim(o.Ref.Page, diag.Pos{File: d.Path}) {
+			continue
+		}
+		p.Objectives = append(p.Objectives, o)
+	}
+	for i, o := range p.Objectives {
+		if i > 0 {
+			o.Prev = p.Objectives[i-1]
+		}
+		if i+1 < len(p.Objectives) {
+			o.Next = p.Objectives[i+1]
+		}
+	}
+}
+
+func bodyOf(res markdown.Result, file string) plan.Body {
+	b := plan.Body{HTML: template.HTML(res.HTML), Text: res.Text, File: file}
+	for _, fn := range res.Footnotes {
+		b.Footnotes = append(b.Footnotes, &plan.Footnote{N: fn.N, ID: fn.ID, Back: fn.Back, HTML: template.HTML(fn.HTML), Text: fn.Text})
+	}
+	return b
+}
+
+// body queues the Markdown body of d for conversion.
+func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, set func(markdown.Result)) {
+	r.work = append(r.work, &pending{doc: d, src: d.Body, from: from, set: set,
+		env: markdown.Env{IDPrefix: prefix, HeadingBase: base}})
+}
+
+// inline queues a front-matter text for conversion as inline Markdown.
+func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, from *plan.Ref, set func(markdown.Result)) {
+	r.work = append(r.work, &pending{doc: d, src: []byte(s), node: node, from: from, set: set,
+		env: markdown.Env{Inline: true}})
+}
+
+// convert converts every queued text in parallel, then records references
+// and problems in document order.
+func (r *resolver) convert() {
+	refs := r.p.Refs
+	lookup := func(id string) (markdown.Target, bool) {
+		t, ok := refs[id]
+		if !ok {
+			return markdown.Target{}, false
+		}
+		return markdown.Target{URL: t.URL(), Title: t.Title}, true
+	}
+	exists := func(p string) bool {
+		return load.Clean(p) && r.opts.Exists != nil && r.opts.Exists(p)
+	}
+	var wg sync.WaitGroup
+	next := make(chan *pending)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for w := range next {
+				w.env.Ref = lookup
+				w.env.Asset = exists
+				w.result = r.conv.Convert(w.src, w.env)
+			}
+		}()
+	}
+	for _, w := range r.work {
+		next <- w
+	}
+	close(next)
+	wg.Wait()
+
+	var allIDs []string
+	for id := range refs {
+		allIDs = append(allIDs, id)
+	}
+	sort.Strings(allIDs)
+	for _, w := range r.work {
+		for _, pr := range w.result.Problems {
+			pos := r.textPos(w, pr.Off)
+			if pr.Ref != "" {
+				hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
+				if c := diag.Closest(pr.Ref, allIDs, 3); len(c) > 0 {
+					hint = "did you mean " + quoteJoin(c) + "?"
+				}
+				r.errs.Add(pos, fmt.Sprintf("unknown reference %q", "ref:"+pr.Ref), hint)
+				continue
+			}
+			r.errs.Add(pos, pr.Msg, pr.Hint)
+		}
+		w.set(w.result)
+	}
+	// Backlinks, in reading order of the referring items.
+	for _, w := range r.ordered() {
+		seen := map[string]bool{}
+		for _, id := range w.result.Refs {
+			t := refs[id]
+			if t == nil || seen[id] {
+				continue
+			}
+			seen[id] = true
+			bl := plan.Backlink{From: w.from, Target: id}
+			if t == w.from {
+				continue
+			}
+			t.Backlinks = append(t.Backlinks, bl)
+			if t.Kind == "outcome" || t.Kind == "activity" {
+				// The objective page lists references to its parts too.
+				if o := refs["objective-"+objectiveNumber(id)]; o != nil && o != w.from {
+					o.Backlinks = append(o.Backlinks, bl)
+				}
+			}
+		}
+	}
+}
+
+// ordered returns the queued conversions in reading order of the plan.
+func (r *resolver) ordered() []*pending {
+	rank := map[*plan.Ref]int{}
+	n := 0
+	add := func(ref *plan.Ref) { rank[ref] = n; n++ }
+	for _, s := range r.p.Front {
+		add(&s.Ref)
+	}
+	for _, g := range r.p.Goals {
+		add(&g.Ref)
+		for _, o := range g.Objectives {
+			add(&o.Ref)
+			for _, it := range o.Outcomes {
+				add(&it.Ref)
+			}
+			for _, it := range o.Activities {
+				add(&it.Ref)
+			}
+		}
+	}
+	for _, s := range r.p.Back {
+		add(&s.Ref)
+	}
+	out := make([]*pending, 0, len(r.work))
+	for _, w := range r.work {
+		if _, ok := rank[w.from]; ok {
+			out = append(out, w)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].from] < rank[out[j].from] })
+	return out
+}
+
+func objectiveNumber(id string) string {
+	// outcome-1.3.2 / activity-1.3.2 -> 1.3
+	_, rest, _ := strings.Cut(id, "-")
+	if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// textPos converts an offset in a queued text to a file position.
+func (r *resolver) textPos(w *pending, off int) diag.Pos {
+	if w.node == nil && w.env.Inline {
+		return diag.Pos{File: w.doc.Path}
+	}
+	if w.node == nil {
+		return w.doc.BodyPos(off)
+	}
+	pos := w.doc.Pos(w.node)
+	if !strings.Contains(w.node.Value, "\n") && w.node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		pos.Col += off
+		if w.node.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			pos.Col++
+		}
+	}
+	return pos
+}
+
+func quoteJoin(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
+}
