@@ -68,6 +68,15 @@ var furniture = []Rule{
 		"credit of an uncaptioned photograph"},
 }
 
+// separateLines lists blocks of the source whose lines are separate items
+// rather than one paragraph broken into lines: each line is checked on its
+// own.
+var separateLines = []*regexp.Regexp{
+	// The back cover: publication number, date and web address, which the
+	// site prints from stratpub.yaml, each where it belongs.
+	regexp.MustCompile(`(?m)^CBP Publication No\. .+\n.+\n.+$`),
+}
+
 // Furniture returns a copy of the allow-list.
 func Furniture() []Rule { return slices.Clone(furniture) }
 
@@ -109,7 +118,8 @@ func Normalize(s string) string {
 // printed publication, leaving out the text the allow-list names.
 //
 // The source is read in runs of text: a paragraph (lines up to a blank line),
-// a list item, or the text between two footnote marks. Runs are never joined,
+// a list item, a line of a block of separate lines (the back cover), or the
+// text between two footnote marks. Runs are never joined,
 // so a paragraph that the layout split around a sidebar gives two fragments,
 // and each must occur in the site. Each run is split into sentences after
 // ".", "?" or "!" (and any closing quote or parenthesis) followed by a space
@@ -119,6 +129,11 @@ func Sentences(src string) []string {
 	src = strings.ReplaceAll(src, "\r\n", "\n")
 	for _, r := range furniture {
 		src = r.Pattern.ReplaceAllString(src, "\n\n")
+	}
+	for _, re := range separateLines {
+		src = re.ReplaceAllStringFunc(src, func(block string) string {
+			return strings.ReplaceAll(block, "\n", "\n\n")
+		})
 	}
 	src = superscript.ReplaceAllString(src, "\n\n")
 

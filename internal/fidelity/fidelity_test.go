@@ -189,6 +189,7 @@ func TestSentences(t *testing.T) {
 		{"lines are joined", "Senior Official Performing the\nDuties of the Commissioner,", []string{"Senior Official Performing the Duties of the Commissioner,"}},
 		{"list items", "- Hiring over 2,000.\n- \n - Led the development.", []string{"Hiring over 2,000.", "Led the development."}},
 		{"markup", "The updated *CBP Strategy 2021–2026* is <https://www.cbp.gov/>.", []string{"The updated CBP Strategy 2021-2026 is https://www.cbp.gov/."}},
+		{"separate lines", "CBP Publication No. 1280-1220\nDecember 2020\nwww.cbp.gov", []string{"CBP Publication No. 1280-1220", "December 2020", "www.cbp.gov"}},
 		{"furniture", "Contents\n\nForeword\t3\n\nSTRATEGY 2021–2026\n\nto be done. ■", []string{"to be done."}},
 	}
 	for _, tt := range tests {
@@ -207,6 +208,11 @@ func TestFurnitureMatches(t *testing.T) {
 	for _, r := range Furniture() {
 		if !r.Pattern.MatchString(seed) {
 			t.Errorf("allow-list entry %q (%s) matches nothing in the seed", r.Pattern, r.Reason)
+		}
+	}
+	for _, re := range separateLines {
+		if !re.MatchString(seed) {
+			t.Errorf("separateLines entry %q matches nothing in the seed", re)
 		}
 	}
 }

@@ -380,6 +380,20 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, diag.List) {
 		errs = append(errs, templateError(err, theme, ""))
 		return nil, errs
 	}
+	// Shared blocks: every templates/partials/*.html, in name order.
+	partials, _ := fs.ReadDir(theme, "templates/partials")
+	for _, e := range partials {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+			continue
+		}
+		name := "partials/" + e.Name()
+		if _, err := base.New(name).Parse(read(name)); err != nil {
+			errs = append(errs, templateError(err, theme, ""))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
 	out := map[string]*template.Template{}
 	kinds := make([]string, 0, len(pageTemplates))
 	for k := range pageTemplates {
@@ -418,6 +432,7 @@ func templateError(err error, theme fs.FS, page string) *diag.Error {
 		if i := strings.LastIndexByte(name, ' '); i >= 0 {
 			name = name[i+1:]
 		}
+		name = strings.TrimPrefix(name, "html/template:")
 		rest := m[4]
 		if strings.Contains(rest, "can't evaluate field") {
 			hint = "the field does not exist on this page's data; see docs/templates.md for the fields each page has"
