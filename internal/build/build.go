@@ -38,9 +38,16 @@ type Site struct {
 	Pages int           // HTML pages
 }
 
-// Build loads, resolves and renders the publication. On error the list
-// holds every problem found, with positions.
-func Build(ctx context.Context, cfg Config) (*Site, diag.List) {
+// Prepared is a publication loaded, resolved and ready to render: the
+// preview server renders its pages on demand.
+type Prepared struct {
+	Plan     *plan.Plan
+	Renderer *render.Renderer
+}
+
+// Prepare loads and resolves the publication and prepares its rendering.
+// On error the list holds every problem found, with positions.
+func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	proj, errs := load.Dir(cfg.Source)
 	if proj.Config == nil {
 		errs.Sort()
@@ -60,16 +67,29 @@ func Build(ctx context.Context, cfg Config) (*Site, diag.List) {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
 	}
-	theme := Theme(cfg.Source)
 	extra, eerrs := copyImages(cfg.Source, pl)
 	if len(eerrs) > 0 {
 		return nil, eerrs
 	}
-	files, rerr := render.Render(ctx, pl, theme, render.Options{PDF: cfg.PDF, Extra: extra})
+	r, rerr := render.New(pl, Theme(cfg.Source), render.Options{PDF: cfg.PDF, Extra: extra})
 	if len(rerr) > 0 {
 		return nil, rerr
 	}
-	s := &Site{Plan: pl, Files: files}
+	return &Prepared{Plan: pl, Renderer: r}, nil
+}
+
+// Build loads, resolves and renders the publication. On error the list
+// holds every problem found, with positions.
+func Build(ctx context.Context, cfg Config) (*Site, diag.List) {
+	p, errs := Prepare(ctx, cfg)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	files, rerr := p.Renderer.All(ctx)
+	if len(rerr) > 0 {
+		return nil, rerr
+	}
+	s := &Site{Plan: p.Plan, Files: files}
 	for _, f := range files {
 		if strings.HasSuffix(f.Path, ".html") {
 			s.Pages++

@@ -13,6 +13,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"errors"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
@@ -94,8 +95,19 @@ type Page struct {
 	Print       bool
 }
 
-// Render renders every page of p with the templates and assets of theme.
-func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]File, diag.List) {
+// Renderer renders the pages of one plan. It is immutable once made and
+// safe for concurrent use: the preview server keeps one per snapshot and
+// renders pages on demand, with the same bytes a full build writes.
+type Renderer struct {
+	site   *Site
+	tmpl   map[string]*template.Template
+	pages  []*Page
+	byPath map[string]int
+	static []File // assets and extra files
+}
+
+// New prepares the rendering of p with the templates and assets of theme.
+func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	var errs diag.List
 	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}}
 	for _, f := range opts.Extra {
@@ -106,6 +118,7 @@ func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]Fil
 	tmpl, terrs := parseTemplates(theme)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {
+		errs.Sort()
 		return nil, errs
 	}
 	s.printIDs = map[string]string{}
@@ -115,8 +128,57 @@ func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]Fil
 		}
 	}
 	s.printIDs[resolve.SummaryPage] = "summary"
+	r := &Renderer{site: s, tmpl: tmpl, pages: s.pages(), byPath: map[string]int{}}
+	for i, pg := range r.pages {
+		r.byPath[pg.Path] = i
+	}
+	r.static = append(files, opts.Extra...)
+	return r, nil
+}
 
-	pages := s.pages()
+// Paths lists the site paths of every file, pages and static files, sorted.
+func (r *Renderer) Paths() []string {
+	out := make([]string, 0, len(r.pages)+len(r.static))
+	for _, pg := range r.pages {
+		out = append(out, pg.Path)
+	}
+	for _, f := range r.static {
+		out = append(out, f.Path)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// File returns the contents of the file at a site path. ok is false when
+// the site has no such file.
+func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
+	if i, found := r.byPath[path]; found {
+		var buf bytes.Buffer
+		if err := r.page(&buf, i); err != nil {
+			return nil, true, err
+		}
+		return buf.Bytes(), true, nil
+	}
+	for _, f := range r.static {
+		if f.Path == path {
+			return f.Data, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+func (r *Renderer) page(buf *bytes.Buffer, i int) error {
+	pg := r.pages[i]
+	if err := r.tmpl[pg.Kind].ExecuteTemplate(buf, "base.html", pg); err != nil {
+		return templateError(err, nil, pg.Path)
+	}
+	return nil
+}
+
+// All renders every page, in parallel, and returns all files sorted by path.
+func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
+	var errs diag.List
+	pages := r.pages
 	out := make([][]byte, len(pages))
 	perr := make([]error, len(pages))
 	var wg sync.WaitGroup
@@ -131,10 +193,8 @@ func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]Fil
 					perr[i] = ctx.Err()
 					continue
 				}
-				pg := pages[i]
 				buf.Reset()
-				t := tmpl[pg.Kind]
-				if err := t.ExecuteTemplate(&buf, "base.html", pg); err != nil {
+				if err := r.page(&buf, i); err != nil {
 					perr[i] = err
 					continue
 				}
@@ -147,21 +207,37 @@ func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]Fil
 	}
 	close(next)
 	wg.Wait()
-	for i, err := range perr {
-		if err != nil {
-			errs = append(errs, templateError(err, theme, pages[i].Path))
+	for _, err := range perr {
+		if err == nil {
+			continue
+		}
+		var de *diag.Error
+		if errors.As(err, &de) {
+			errs = append(errs, de)
+		} else {
+			errs.Add(diag.Pos{}, err.Error(), "")
 		}
 	}
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
 	}
+	files := make([]File, 0, len(pages)+len(r.static))
 	for i, pg := range pages {
 		files = append(files, File{Path: pg.Path, Data: out[i]})
 	}
-	files = append(files, opts.Extra...)
+	files = append(files, r.static...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
+}
+
+// Render renders every file of the site of p.
+func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]File, diag.List) {
+	r, errs := New(p, theme, opts)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return r.All(ctx)
 }
 
 // pages lists every page of the site.
