@@ -143,7 +143,7 @@ func Closest(s string, candidates []string, n int) []string {
 		d int
 	}
 	var all []scored
-	limit := len(s)/2 + 2
+	limit := len(s)/3 + 1
 	for _, c := range candidates {
 		d := distance(strings.ToLower(s), strings.ToLower(c))
 		if strings.Contains(strings.ToLower(c), strings.ToLower(s)) && s != "" {

@@ -99,6 +99,9 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	for _, d := range proj.Docs {
 		f := newFields(d, d.Meta, "document", &r.errs)
 		typ := f.str("type", false, "objective")
+		if typ == "section" || typ == "goal" || typ == "objective" {
+			f.what = typ
+		}
 		switch typ {
 		case "section":
 			r.section(d, f)

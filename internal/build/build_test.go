@@ -1,0 +1,405 @@
+package build_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/sitetest"
+)
+
+// page is a parsed output page.
+type page struct {
+	doc   *html.Node
+	ids   map[string]bool
+	links []string // href and src values
+}
+
+func parseSite(t *testing.T, dir string) map[string]*page {
+	t.Helper()
+	pages := map[string]*page{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := html.Parse(bytes.NewReader(b))
+		if err != nil {
+			return err
+		}
+		pg := &page{doc: doc, ids: map[string]bool{}}
+		walk(doc, func(n *html.Node) {
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "id":
+					pg.ids[a.Val] = true
+				case "href", "src":
+					pg.links = append(pg.links, a.Val)
+				}
+			}
+		})
+		rel, _ := filepath.Rel(dir, p)
+		pages[filepath.ToSlash(rel)] = pg
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	f(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(c *html.Node) {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// find returns the elements matching pred, in document order.
+func find(n *html.Node, pred func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	walk(n, func(c *html.Node) {
+		if c.Type == html.ElementNode && pred(c) {
+			out = append(out, c)
+		}
+	})
+	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, c := range strings.Fields(attr(n, "class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLinks asserts that every internal link of every page resolves to an
+// existing file and, with a fragment, to an existing id; and that no link is
+// root-relative (the site must work from file:// and any sub-path).
+func checkLinks(t *testing.T, dir string, pages map[string]*page) (checked int) {
+	t.Helper()
+	for name, pg := range pages {
+		for _, l := range pg.links {
+			if strings.HasPrefix(l, "/") {
+				t.Errorf("%s: root-relative link %q breaks file:// and sub-paths", name, l)
+				continue
+			}
+			if strings.Contains(l, ":") && !strings.HasPrefix(l, "#") {
+				continue // external (https:, mailto:) or data
+			}
+			target, frag, _ := strings.Cut(l, "#")
+			file := name
+			if target != "" {
+				file = path.Join(path.Dir(name), target)
+				if strings.HasSuffix(target, "/") {
+					t.Errorf("%s: link %q names a folder; from disk it opens a listing, not the page", name, l)
+					continue
+				}
+				if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(file))); err != nil {
+					t.Errorf("%s: link %q: no file %s", name, l, file)
+					continue
+				}
+			}
+			if frag != "" {
+				tp, ok := pages[file]
+				if !ok {
+					t.Errorf("%s: link %q: fragment into a non-HTML file", name, l)
+				} else if !tp.ids[frag] {
+					t.Errorf("%s: link %q: %s has no id %q", name, l, file, frag)
+				}
+			}
+			checked++
+		}
+	}
+	return checked
+}
+
+func TestSmallSiteLinksBacklinksSummaryPager(t *testing.T) {
+	dir, site := sitetest.Build(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	pages := parseSite(t, dir)
+	if n := checkLinks(t, dir, pages); n < 100 {
+		t.Errorf("checked only %d internal links; expected many more", n)
+	}
+	want := []string{"404.html", "activities/index.html", "conclusion/index.html", "foreword/index.html",
+		"goals/1/index.html", "goals/2/index.html", "index.html", "objectives/1.1/index.html",
+		"objectives/1.2/index.html", "objectives/2.1/index.html", "outcomes/index.html",
+		"print/index.html", "summary/index.html"}
+	for _, w := range want {
+		if pages[w] == nil {
+			t.Errorf("missing page %s", w)
+		}
+	}
+	if site.Pages < len(want) {
+		t.Errorf("site.Pages = %d, want at least %d", site.Pages, len(want))
+	}
+
+	// Backlinks of objective 1.2: the foreword (activity 1.2.2), objective
+	// 1.1's narrative, activity 1.1.2 and objective 2.1 (outcome 1.2.2), in
+	// reading order.
+	o12 := pages["objectives/1.2/index.html"]
+	var back []string
+	for _, sec := range find(o12.doc, func(n *html.Node) bool { return hasClass(n, "backlinks") }) {
+		for _, a := range find(sec, func(n *html.Node) bool { return n.Data == "a" }) {
+			back = append(back, text(a)+" → "+attr(a, "href"))
+		}
+	}
+	wantBack := []string{
+		"Foreword → ../../foreword/index.html",
+		"Objective 1.1: Alpha → ../../objectives/1.1/index.html",
+		"Key activity 1.1.2 → ../../objectives/1.1/index.html#activity-1.1.2",
+		"Objective 2.1: Gamma → ../../objectives/2.1/index.html",
+	}
+	if strings.Join(back, "\n") != strings.Join(wantBack, "\n") {
+		t.Errorf("backlinks of 1.2:\n%s\nwant:\n%s", strings.Join(back, "\n"), strings.Join(wantBack, "\n"))
+	}
+	// Goal 1 is referenced from the foreword; goal 2 from the conclusion.
+	for g, from := range map[string]string{"goals/1/index.html": "Foreword", "goals/2/index.html": "Conclusion"} {
+		secs := find(pages[g].doc, func(n *html.Node) bool { return hasClass(n, "backlinks") })
+		if len(secs) != 1 || !strings.Contains(text(secs[0]), from) {
+			t.Errorf("%s: backlinks should name %s", g, from)
+		}
+	}
+
+	// An empty ref: link text is replaced by the target's title.
+	fw := text(pages["foreword/index.html"].doc)
+	if !strings.Contains(fw, "The first is Goal 1: ONE;") {
+		t.Errorf("foreword: empty ref link should read the goal's title; got %q", fw)
+	}
+
+	// Summary: one row per objective, linking to its page, under its goal.
+	sum := pages["summary/index.html"]
+	var rows []string
+	for _, tb := range find(sum.doc, func(n *html.Node) bool { return n.Data == "tbody" }) {
+		for _, tr := range find(tb, func(n *html.Node) bool { return n.Data == "tr" }) {
+			th := find(tr, func(n *html.Node) bool { return n.Data == "th" })
+			if len(th) == 1 && attr(th[0], "scope") == "row" {
+				a := find(th[0], func(n *html.Node) bool { return n.Data == "a" })
+				var cells []string
+				for _, c := range find(tr, func(n *html.Node) bool { return n.Data == "th" || n.Data == "td" }) {
+					cells = append(cells, text(c))
+				}
+				rows = append(rows, strings.Join(cells, " ")+" | "+attr(a[0], "href"))
+			}
+		}
+	}
+	wantRows := []string{
+		"1.1 Alpha Make alpha happen. | ../objectives/1.1/index.html",
+		"1.2 Beta Make beta happen. | ../objectives/1.2/index.html",
+		"2.1 Gamma Make gamma happen. | ../objectives/2.1/index.html",
+	}
+	if strings.Join(rows, "\n") != strings.Join(wantRows, "\n") {
+		t.Errorf("summary rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(wantRows, "\n"))
+	}
+
+	// Previous/next objective links form one chain in reading order.
+	chain := []string{"1.1", "1.2", "2.1"}
+	for i, num := range chain {
+		pg := pages["objectives/"+num+"/index.html"]
+		rel := func(r string) string {
+			as := find(pg.doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "rel") == r })
+			if len(as) == 0 {
+				return ""
+			}
+			return attr(as[0], "href")
+		}
+		wantPrev, wantNext := "", ""
+		if i > 0 {
+			wantPrev = "../../objectives/" + chain[i-1] + "/index.html"
+		}
+		if i+1 < len(chain) {
+			wantNext = "../../objectives/" + chain[i+1] + "/index.html"
+		}
+		if rel("prev") != wantPrev || rel("next") != wantNext {
+			t.Errorf("objective %s: prev %q next %q; want %q %q", num, rel("prev"), rel("next"), wantPrev, wantNext)
+		}
+	}
+
+	// Activities have permalinks: an element with the stable ID, and a link to it.
+	for _, id := range []string{"activity-1.2.1", "activity-1.2.2", "outcome-1.2.1", "outcome-1.2.2"} {
+		if !o12.ids[id] {
+			t.Errorf("objective 1.2 has no element with id %q", id)
+		}
+	}
+
+	// The print edition holds every goal, objective and section, with
+	// cross-page links made in-page.
+	pr := pages["print/index.html"]
+	for _, id := range []string{"goal-1", "goal-2", "objective-1.1", "objective-1.2", "objective-2.1", "foreword", "conclusion", "summary", "activity-1.2.2"} {
+		if !pr.ids[id] {
+			t.Errorf("print edition has no id %q", id)
+		}
+	}
+	for _, l := range pr.links {
+		if strings.Contains(l, "objectives/") || strings.Contains(l, "goals/") {
+			t.Errorf("print edition links out to %q; links to items it holds must stay in the page", l)
+		}
+	}
+}
+
+func TestCBPSiteLinks(t *testing.T) {
+	dir, site := sitetest.CBP(t)
+	pages := parseSite(t, dir)
+	n := checkLinks(t, dir, pages)
+	t.Logf("CBP: %d pages, %d files, %d internal links checked", site.Pages, len(site.Files), n)
+	if len(site.Plan.Goals) != 3 || len(site.Plan.Objectives) != 12 {
+		t.Errorf("CBP plan has %d goals and %d objectives; want 3 and 12", len(site.Plan.Goals), len(site.Plan.Objectives))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, src := range []string{filepath.Join(sitetest.RepoRoot(t), "testdata", "small"), sitetest.RepoRoot(t)} {
+		a, _ := sitetest.Build(t, src)
+		b, _ := sitetest.Build(t, src)
+		fa, fb := tree(t, a), tree(t, b)
+		if len(fa) != len(fb) {
+			t.Fatalf("%s: builds wrote %d and %d files", src, len(fa), len(fb))
+		}
+		for name, data := range fa {
+			if !bytes.Equal(data, fb[name]) {
+				t.Errorf("%s: %s differs between two builds", src, name)
+			}
+			if bytes.Contains(data, []byte(src)) {
+				t.Errorf("%s: %s contains the absolute source path", src, name)
+			}
+		}
+	}
+}
+
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			out[rel] = b
+		}
+		return err
+	})
+	return out
+}
+
+func TestCheckOutput(t *testing.T) {
+	src := t.TempDir()
+	for _, c := range []struct {
+		out string
+		ok  bool
+	}{
+		{filepath.Join(src, "public"), true},
+		{filepath.Join(filepath.Dir(src), "elsewhere"), true},
+		{src, false},
+		{filepath.Dir(src), false},
+		{filepath.Join(src, "content"), false},
+		{filepath.Join(src, "content", "out"), false},
+		{filepath.Join(src, "templates", "x"), false},
+	} {
+		err := build.CheckOutput(src, c.out)
+		if (err == nil) != c.ok {
+			t.Errorf("CheckOutput(src, %s) = %v; want ok=%v", c.out, err, c.ok)
+		}
+	}
+}
+
+// TestThemeOverride checks that a publication's own templates and assets
+// replace the defaults file by file.
+func TestThemeOverride(t *testing.T) {
+	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	writeFile(t, filepath.Join(src, "templates", "404.html"), `{{define "main"}}<h1>Lost</h1><p>Custom not-found page.</p>{{end}}`)
+	writeFile(t, filepath.Join(src, "assets", "extra.txt"), "hello")
+	dir, _ := sitetest.Build(t, src)
+	b, err := os.ReadFile(filepath.Join(dir, "404.html"))
+	if err != nil || !bytes.Contains(b, []byte("Custom not-found page.")) {
+		t.Errorf("404.html does not use the project's template: %v", err)
+	}
+	obj, _ := os.ReadFile(filepath.Join(dir, "objectives", "1.1", "index.html"))
+	if !bytes.Contains(obj, []byte("Key activities")) {
+		t.Error("objective page lost the default template")
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "assets", "extra.*.txt"))
+	if len(matches) != 1 {
+		t.Errorf("project asset not published: %v", matches)
+	}
+}
+
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "pub")
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func writeFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildErrors builds src and returns the error messages.
+func buildErrors(t *testing.T, src string) []string {
+	t.Helper()
+	root, err := os.OpenRoot(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	_, errs := build.Build(context.Background(), build.Config{Source: root.FS()})
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Pos.String()+": "+e.Msg+" | "+e.Hint)
+	}
+	sort.Strings(out)
+	return out
+}

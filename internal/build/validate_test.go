@@ -1,0 +1,122 @@
+package build_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stratpub/stratpub/internal/sitetest"
+)
+
+// TestValidationRules checks each validation rule on the small fixture with
+// one file changed: the exact message, its position and its hint.
+func TestValidationRules(t *testing.T) {
+	const beta = "content/goal-1/1.2-beta.md"
+	betaWith := func(front string) string {
+		return "---\ntype: objective\n" + front + "---\nBeta body.\n"
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  []string // each must equal one reported error
+	}{
+		{
+			name:  "missing required field",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n")},
+			want:  []string{`content/goal-1/1.2-beta.md:2:1: objective: missing required key "statement" | add a line "statement: "What the objective sets out to do.""`},
+		},
+		{
+			name: "duplicate ID",
+			files: map[string]string{beta: betaWith("number: \"1.1\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:3:9: duplicate ID "objective-1.1": already defined at content/goal-1/1.1-alpha.md:3:9 | give each item its own ID or number`},
+		},
+		{
+			name: "objective under a goal that does not exist",
+			files: map[string]string{beta: betaWith("number: \"3.1\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:3:9: objective 3.1 is numbered under goal 3, which does not exist | create goal 3 first, or renumber the objective under an existing goal (goals: 1, 2)`},
+		},
+		{
+			name: "objective numbered under the wrong goal",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ngoal: 2\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:4:7: objective 1.2 is numbered under goal 1 but says goal: 2 | renumber it 2.N, or set goal: 1`},
+		},
+		{
+			name: "unknown key",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\nstatment: \"s\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:5:1: objective: unknown key "statment" | did you mean "statement"?`},
+		},
+		{
+			name: "empty outcome list",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes: []\nactivities:\n  - \"y\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:6:11: objective: "outcomes" is empty | list at least one item:
+  - "The desired outcome."`},
+		},
+		{
+			name: "empty activity item",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n  -\n")},
+			want: []string{`content/goal-1/1.2-beta.md:10:4: objective: empty item in "activities" | delete the empty "- " line or write the item`},
+		},
+		{
+			name: "missing image",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\nfigures:\n  - caption: \"c\"\n    image: images/nope.jpg\n    alt: \"a chart\"\n")},
+			want: []string{`content/goal-1/1.2-beta.md:12:12: figure image "images/nope.jpg" not found | check the file name, or leave image empty to show the caption alone`},
+		},
+		{
+			name: "unknown reference",
+			files: map[string]string{beta: betaWith("number: \"1.2\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes:\n  - \"x\"\nactivities:\n  - \"y\"\n") + "See [it](ref:objective-1.9).\n"},
+			want: []string{`content/goal-1/1.2-beta.md:12:5: unknown reference "ref:objective-1.9" | did you mean "objective-1.1", "objective-1.2", "objective-2.1"?`},
+		},
+		{
+			name: "section id wants a generated page's URL",
+			files: map[string]string{"content/front/foreword.md": "---\ntype: section\nid: summary\ntitle: \"Foreword\"\nmatter: front\norder: 1\n---\nText.\n"},
+			want: []string{`content/front/foreword.md:3:5: two pages want the same URL summary/: section id "summary" is used by the strategy summary | choose another id`},
+		},
+		{
+			name:  "invalid YAML",
+			files: map[string]string{beta: "---\ntype: objective\ntitle: \"Beta\n---\nBody\n"},
+			want:  []string{`content/goal-1/1.2-beta.md:3:1: invalid front matter: found unexpected end of stream | check the YAML syntax: indent with spaces (not tabs), put quotes around values that contain ": " or start with a special character, and close every quote`},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+			for name, data := range c.files {
+				writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data)
+			}
+			got := buildErrors(t, src)
+			for _, w := range c.want {
+				found := false
+				for _, g := range got {
+					if g == w {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("missing error:\n  %s\ngot:\n  %s", w, strings.Join(got, "\n  "))
+				}
+			}
+		})
+	}
+}
+
+// TestAllErrorsInOneRun checks that problems in several files are all
+// reported by one build.
+func TestAllErrorsInOneRun(t *testing.T) {
+	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	writeFile(t, filepath.Join(src, "content/goal-1/1.1-alpha.md"), "---\ntype: objective\nnumber: \"1.1\"\ntitle: \"A\"\nstatement: \"s\"\noutcomes: [\"o\"]\nactivities: [\"a\"]\ncolour: red\n---\n[](ref:nope-1)\n")
+	writeFile(t, filepath.Join(src, "content/back/conclusion.md"), "---\ntype: section\nid: conclusion\ntitle: \"C\"\nmatter: middle\norder: 1\n---\n[](ref:goal-9)\n")
+	got := buildErrors(t, src)
+	wantPrefixes := []string{
+		`content/back/conclusion.md:5:9: section: matter must be front or back`,
+		`content/back/conclusion.md:8:1: unknown reference "ref:goal-9"`,
+		`content/goal-1/1.1-alpha.md:10:1: unknown reference "ref:nope-1"`,
+		`content/goal-1/1.1-alpha.md:8:1: objective: unknown key "colour"`,
+	}
+	if len(got) != len(wantPrefixes) {
+		t.Fatalf("got %d errors, want %d:\n%s", len(got), len(wantPrefixes), strings.Join(got, "\n"))
+	}
+	for i, w := range wantPrefixes {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("error %d:\n  %s\nwant prefix:\n  %s", i, got[i], w)
+		}
+	}
+}
