@@ -13,11 +13,11 @@ package render
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
