@@ -166,9 +166,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
 		return exitContent
 	}
+	built := time.Now()
 	if err := build.Write(site, *out, *force); err != nil {
 		fmt.Fprintln(stderr, "stratpub build: writing the site:", err)
 		return exitContent
+	}
+	if os.Getenv("STRATPUB_TRACE") != "" {
+		fmt.Fprintf(stderr, "trace: build %v, write %v\n", built.Sub(start), time.Since(built))
 	}
 	fmt.Fprintf(stdout, "built %d pages, %d files in %d ms → %s\n", site.Pages, len(site.Files), time.Since(start).Milliseconds(), *out)
 	return exitOK

@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"path"
@@ -322,18 +323,30 @@ func (pg *Page) Rel(u string) string {
 	return pg.Root + u
 }
 
-var siteLink = regexp.MustCompile(`(href|src)="site:([^"]*)"`)
-
-// HTML makes the site links of a rendered body relative to this page.
+// HTML makes the site links of a rendered body relative to this page:
+// every href="site:PATH" and src="site:PATH" becomes the link Rel gives.
 func (pg *Page) HTML(h template.HTML) template.HTML {
 	s := string(h)
-	if !strings.Contains(s, markdown.SitePrefix) {
+	const mark = `="` + markdown.SitePrefix
+	i := strings.Index(s, mark)
+	if i < 0 {
 		return h
 	}
-	return template.HTML(siteLink.ReplaceAllStringFunc(s, func(m string) string {
-		sub := siteLink.FindStringSubmatch(m)
-		return sub[1] + `="` + pg.Rel(sub[2]) + `"`
-	}))
+	var b strings.Builder
+	b.Grow(len(s) + 64)
+	for i >= 0 {
+		b.WriteString(s[:i+2])
+		s = s[i+len(mark):]
+		end := strings.IndexByte(s, '"')
+		if end < 0 {
+			end = len(s)
+		}
+		b.WriteString(html.EscapeString(pg.Rel(html.UnescapeString(s[:end]))))
+		s = s[end:]
+		i = strings.Index(s, mark)
+	}
+	b.WriteString(s)
+	return template.HTML(b.String())
 }
 
 // Shift is HTML with its headings moved down by n levels, for bodies shown
