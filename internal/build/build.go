@@ -71,7 +71,12 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if len(eerrs) > 0 {
 		return nil, eerrs
 	}
-	r, rerr := render.New(pl, Theme(cfg.Source), render.Options{PDF: cfg.PDF, Extra: extra})
+	opts := render.Options{PDF: cfg.PDF, Extra: extra}
+	if err := addData(&opts, pl); err != nil {
+		errs.Add(diag.Pos{}, err.Error(), "")
+		return nil, errs
+	}
+	r, rerr := render.New(pl, Theme(cfg.Source), opts)
 	if len(rerr) > 0 {
 		return nil, rerr
 	}

@@ -49,6 +49,23 @@ type Options struct {
 	// Extra files (for example the data exports) to add to the site; they
 	// are rendered by other packages and listed on the pages that need them.
 	Extra []File
+	// Assets are generated assets (the search index, the highlighting
+	// style sheet), by logical name ("search-index.js"). They are
+	// fingerprinted like the theme's assets; a theme asset of the same name
+	// wins, so a publication can replace them.
+	Assets []File
+	// Data lists the open data files for the Data page; their contents
+	// are in Extra.
+	Data []DataFile
+}
+
+// DataFile describes one open data file on the Data page.
+type DataFile struct {
+	Path   string // site path
+	Title  string
+	Format string
+	Size   int64
+	Sample template.HTML // a highlighted excerpt
 }
 
 // PDFLink describes the PDF edition.
@@ -67,6 +84,7 @@ type Site struct {
 	// print edition.
 	printIDs map[string]string
 	Extra    map[string]File
+	Data     []DataFile
 }
 
 type asset struct {
@@ -94,6 +112,9 @@ type Page struct {
 	Objective   *plan.Objective
 	Section     *plan.Section
 	Print       bool
+	// PageNumbers maps element ids of the print edition to the PDF pages
+	// they are printed on; set only when the PDF is made (see PrintEdition).
+	PageNumbers map[string]int
 }
 
 // Renderer renders the pages of one plan. It is immutable once made and
@@ -110,12 +131,18 @@ type Renderer struct {
 // New prepares the rendering of p with the templates and assets of theme.
 func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	var errs diag.List
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}, Data: opts.Data}
 	for _, f := range opts.Extra {
 		s.Extra[f.Path] = f
 	}
 	files, aerrs := s.loadAssets(theme)
 	errs = append(errs, aerrs...)
+	for _, f := range opts.Assets {
+		if _, ok := s.assets[f.Path]; !ok {
+			files = append(files, s.addAsset(f.Path, f.Data))
+		}
+	}
+	files = append(files, s.printPages(p)...)
 	tmpl, terrs := parseTemplates(theme)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {
@@ -134,6 +161,7 @@ func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 		r.byPath[pg.Path] = i
 	}
 	r.static = append(files, opts.Extra...)
+	r.static = append(r.static, s.crawlerFiles(r.pages)...)
 	return r, nil
 }
 
@@ -267,6 +295,9 @@ func (s *Site) pages() []*Page {
 		Crumbs:      []Crumb{home, {Title: "Key activities"}}})
 	add(&Page{Path: resolve.PrintPage, Kind: "print", Heading: s.Pub.Title, Title: s.Pub.Title + " — print edition", Print: true,
 		Description: "The whole " + s.Pub.Title + " on one page, for printing."})
+	add(&Page{Path: resolve.DataPage, Kind: "data", Heading: "Open data",
+		Description: "The " + s.Pub.Title + " as open data: JSON with its schema, CSV and StratML.",
+		Crumbs:      []Crumb{home, {Title: "Open data"}}})
 	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
 	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
 		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
@@ -374,8 +405,17 @@ func (pg *Page) Asset(name string) string {
 	return pg.Root + "assets/" + name
 }
 
-// SRI returns the subresource-integrity value of a theme asset.
-func (pg *Page) SRI(name string) string { return pg.assets[name].sri }
+// SRI returns the subresource-integrity value of a theme asset, or "" when
+// the publication has no base URL. Browsers refuse every script and style
+// sheet with an integrity attribute on pages opened from disk (file://
+// responses are opaque), so integrity is only written for sites that will
+// be served from their base URL; an empty attribute means no check.
+func (pg *Page) SRI(name string) string {
+	if pg.Pub.BaseURL == "" {
+		return ""
+	}
+	return pg.assets[name].sri
+}
 
 // Canonical returns the page's absolute URL, or "" without a base URL.
 func (pg *Page) Canonical() string {
@@ -427,13 +467,7 @@ func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
 			errs.Add(diag.Pos{File: name}, err.Error(), "")
 			return nil
 		}
-		logical := strings.TrimPrefix(name, "assets/")
-		sum := sha256.Sum256(data)
-		ext := path.Ext(logical)
-		out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-		h := sha512.Sum384(data)
-		s.assets[logical] = asset{path: out, sri: "sha384-" + base64.StdEncoding.EncodeToString(h[:])}
-		files = append(files, File{Path: out, Data: data})
+		files = append(files, s.addAsset(strings.TrimPrefix(name, "assets/"), data))
 		return nil
 	})
 	if err != nil {
@@ -442,11 +476,49 @@ func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
 	return files, errs
 }
 
+// addAsset registers an asset under its logical name and returns its file,
+// named by a hash of its contents so that it can be cached for ever.
+func (s *Site) addAsset(logical string, data []byte) File {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(logical)
+	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	h := sha512.Sum384(data)
+	s.assets[logical] = asset{path: out, sri: "sha384-" + base64.StdEncoding.EncodeToString(h[:])}
+	return File{Path: out, Data: data}
+}
+
+// crawlerFiles returns sitemap.xml and robots.txt when the publication has
+// a base URL: both need absolute addresses. The sitemap lists every page
+// but the not-found page, by canonical URL.
+func (s *Site) crawlerFiles(pages []*Page) []File {
+	if s.Pub.BaseURL == "" {
+		return nil
+	}
+	var locs []string
+	for _, pg := range pages {
+		if pg.Kind != "notfound" {
+			locs = append(locs, pg.Canonical())
+		}
+	}
+	sort.Strings(locs)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, l := range locs {
+		b.WriteString("<url><loc>")
+		template.HTMLEscape(&b, []byte(l))
+		b.WriteString("</loc></url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.Pub.BaseURL + "sitemap.xml\n"
+	return []File{{Path: "sitemap.xml", Data: []byte(b.String())}, {Path: "robots.txt", Data: []byte(robots)}}
+}
+
 // pageTemplates maps page kinds to their template files.
 var pageTemplates = map[string]string{
 	"home": "home.html", "summary": "summary.html", "outcomes": "outcomes.html",
 	"activities": "activities.html", "print": "print.html", "notfound": "404.html",
 	"section": "section.html", "goal": "goal.html", "objective": "objective.html",
+	"data": "data.html",
 }
 
 var funcs = template.FuncMap{
