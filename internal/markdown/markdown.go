@@ -314,7 +314,12 @@ func (w *walker) image(n *ast.Image) {
 func (w *walker) table(n *east.Table) {
 	h, ok := n.FirstChild().(*east.TableHeader)
 	if !ok || strings.TrimSpace(plain(h, w.src)) == "" {
-		w.problem(blockOffset(n), "table without a header row", "give the table a header row naming each column")
+		// Report the start of the table's first line, not its first cell.
+		off := blockOffset(n)
+		for off > 0 && w.src[off-1] != '\n' {
+			off--
+		}
+		w.problem(off, "table without a header row", "give the table a header row naming each column")
 	}
 }
 
