@@ -27,7 +27,7 @@ const (
 const usage = `stratpub turns a strategic plan written as Markdown into a website, a print edition and open data.
 
 Usage:
-  stratpub build [--source DIR] [--out DIR] [--base-url URL] [--force]
+  stratpub build [--source DIR] [--out DIR] [--base-url URL] [--force] [--pdf]
   stratpub check [--source DIR]
   stratpub serve [--source DIR] [--port N] [--bind ADDR] [--open]
   stratpub pdf   [--source DIR] [--out FILE.pdf] [--chromium PATH]
@@ -48,6 +48,8 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into a folder", runBuild},
 		{"check", "check the publication; write nothing", runCheck},
+		{"pdf", "make the PDF edition with Chromium", runPDF},
+		{"serve", "preview the site, rebuilt on every save", runServe},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -134,11 +136,12 @@ func report(stderr io.Writer, errs diag.List) {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flags("build", "[--source DIR] [--out DIR] [--base-url URL] [--force]", stderr)
+	fs := flags("build", "[--source DIR] [--out DIR] [--base-url URL] [--force] [--pdf]", stderr)
 	src := fs.String("source", ".", "the publication `folder` (holding stratpub.yaml)")
 	out := fs.String("out", "", "the output `folder` (default: public, in the publication folder)")
 	base := fs.String("base-url", "", "the site's public `URL`, overriding base_url in stratpub.yaml")
 	force := fs.Bool("force", false, "replace an output folder that holds files stratpub did not write")
+	mkPDF := fs.Bool("pdf", false, "also make the PDF edition (needs Chromium) and link it from the home page")
 	if c := parse(fs, args); c >= 0 {
 		return c
 	}
@@ -160,13 +163,19 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "stratpub build: refused: %v\n\thint: choose an empty folder with --out, or pass --force to replace it\n", err)
 		return exitContent
 	}
-	site, errs := build.Build(ctx, build.Config{Source: root.FS(), BaseURL: *base})
+	cfg := build.Config{Source: root.FS(), BaseURL: *base}
+	pdfFile, code := pdfLink(ctx, root.FS(), *out, *mkPDF, &cfg, stderr)
+	if code != exitOK {
+		return code
+	}
+	site, errs := build.Build(ctx, cfg)
 	if len(errs) > 0 {
 		report(stderr, errs)
 		fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
 		return exitContent
 	}
 	built := time.Now()
+	addPDF(site, pdfFile)
 	if err := build.Write(site, *out, *force); err != nil {
 		fmt.Fprintln(stderr, "stratpub build: writing the site:", err)
 		return exitContent

@@ -1,0 +1,281 @@
+// Command latency measures the live preview: the time from writing a
+// source file to the reload event reaching a connected page.
+//
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K]
+//
+// It copies the publication into a temporary folder (it never edits the
+// original), starts the preview server in-process on a free loopback port,
+// connects a Server-Sent Events client as a page does, then rewrites the
+// file -n times, each time with a different closing paragraph, and waits
+// for the reload event. With -scale K it measures K renumbered copies of
+// the publication as one (package scale); -edit then names a file of the
+// first copy as in the original ("content/goal-1/x.md").
+//
+// Human-readable progress goes to stderr; stdout gets one JSON line:
+//
+//	{"bench":"serve-latency","docs":21,"n":20,"median_ms":9.8,"p90_ms":11.2,...}
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/scale"
+	"github.com/stratpub/stratpub/internal/serve"
+)
+
+// summary is the machine-readable result.
+type summary struct {
+	Bench     string  `json:"bench"`
+	Source    string  `json:"source"`
+	Scale     int     `json:"scale"`
+	Docs      int     `json:"docs"`
+	Edit      string  `json:"edit"`
+	N         int     `json:"n"`
+	MedianMS  float64 `json:"median_ms"`
+	P90MS     float64 `json:"p90_ms"`
+	MinMS     float64 `json:"min_ms"`
+	MaxMS     float64 `json:"max_ms"`
+	InitialMS float64 `json:"initial_build_ms"`
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("latency", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	src := fl.String("source", ".", "the publication `folder`")
+	edit := fl.String("edit", "", "the `file` to edit, relative to the publication (default: its first objective)")
+	n := fl.Int("n", 20, "the number of edits")
+	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
+	verbose := fl.Bool("v", false, "show the server's log")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if *n < 1 || *k < 1 || fl.NArg() > 0 {
+		fl.Usage()
+		return 2
+	}
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "latency:", err)
+		return 1
+	}
+	b, _ := json.Marshal(res)
+	fmt.Fprintln(stdout, string(b))
+	return 0
+}
+
+func measure(ctx context.Context, src, edit string, n, k int, verbose bool, stderr io.Writer) (*summary, error) {
+	dir, err := os.MkdirTemp("", "stratpub-latency-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	docs, err := copyPublication(ctx, src, dir, k)
+	if err != nil {
+		return nil, fmt.Errorf("copying %s: %w", src, err)
+	}
+	if edit == "" {
+		if edit, err = firstObjective(dir); err != nil {
+			return nil, err
+		}
+	} else if k > 1 {
+		edit = scale.CopyDir(1) + strings.TrimPrefix(filepath.ToSlash(edit), "content")
+	}
+	target := filepath.Join(dir, filepath.FromSlash(edit))
+	orig, err := os.ReadFile(target)
+	if err != nil {
+		return nil, fmt.Errorf("the file to edit: %w", err)
+	}
+	fmt.Fprintf(stderr, "publication %s ×%d: %d documents; editing %s %d times\n", src, k, docs, edit, n)
+
+	var (
+		mu       sync.Mutex
+		lastErrs diag.List
+	)
+	log := io.Discard
+	if verbose {
+		log = stderr
+	}
+	start := time.Now()
+	srv, err := serve.New(ctx, dir, serve.Options{Log: log, Rebuilt: func(_ []string, errs diag.List) {
+		mu.Lock()
+		lastErrs = errs
+		mu.Unlock()
+	}})
+	if err != nil {
+		return nil, err
+	}
+	initial := time.Since(start)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(sctx, ln) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	events, err := subscribe(sctx, "http://"+ln.Addr().String()+"/_stratpub/events")
+	if err != nil {
+		return nil, err
+	}
+	if e, err := next(ctx, events, 10*time.Second); err != nil || e.name != "hello" {
+		return nil, fmt.Errorf("no hello from the event stream (%v)", err)
+	}
+	var times []float64
+	for i := range n {
+		data := fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
+		t0 := time.Now()
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return nil, err
+		}
+		e, err := next(ctx, events, 2*time.Minute)
+		if err != nil {
+			return nil, fmt.Errorf("edit %d: %w", i, err)
+		}
+		if e.name != "reload" {
+			return nil, fmt.Errorf("edit %d: got event %q, want reload", i, e.name)
+		}
+		mu.Lock()
+		errs := lastErrs
+		mu.Unlock()
+		if len(errs) > 0 {
+			return nil, fmt.Errorf("edit %d: the rebuild failed:\n%v", i, errs.Err())
+		}
+		times = append(times, float64(e.at.Sub(t0).Microseconds())/1000)
+		// Let stray events of this edit pass before the next one.
+		for {
+			if _, err := next(ctx, events, 30*time.Millisecond); err != nil {
+				break
+			}
+		}
+	}
+	if err := os.WriteFile(target, orig, 0o644); err != nil {
+		return nil, err
+	}
+	sorted := append([]float64{}, times...)
+	sort.Float64s(sorted)
+	res := &summary{Bench: "serve-latency", Source: src, Scale: k, Docs: docs, Edit: edit, N: n,
+		MedianMS: round(percentile(sorted, 50)), P90MS: round(percentile(sorted, 90)),
+		MinMS: round(sorted[0]), MaxMS: round(sorted[len(sorted)-1]),
+		InitialMS: round(float64(initial.Microseconds()) / 1000)}
+	fmt.Fprintf(stderr, "initial build %.1f ms; write → reload event: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
+		res.InitialMS, res.MedianMS, res.P90MS, res.MinMS, res.MaxMS)
+	return res, nil
+}
+
+// percentile of sorted values, nearest rank.
+func percentile(sorted []float64, p float64) float64 {
+	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func round(v float64) float64 { return math.Round(v*100) / 100 }
+
+// received is one event and when it arrived.
+type received struct {
+	name string
+	at   time.Time
+}
+
+// subscribe opens the event stream and delivers its events.
+func subscribe(ctx context.Context, url string) (<-chan received, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("event stream: %s", resp.Status)
+	}
+	out := make(chan received, 64)
+	go func() {
+		defer resp.Body.Close()
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				out <- received{name: name, at: time.Now()}
+			}
+		}
+	}()
+	return out, nil
+}
+
+var errTimeout = errors.New("timed out waiting for an event")
+
+func next(ctx context.Context, events <-chan received, d time.Duration) (received, error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case e, ok := <-events:
+		if !ok {
+			return received{}, errors.New("the event stream ended")
+		}
+		return e, nil
+	case <-t.C:
+		return received{}, errTimeout
+	case <-ctx.Done():
+		return received{}, ctx.Err()
+	}
+}
+
+// firstObjective returns the first document, in path order, of type
+// objective; else the first document.
+func firstObjective(dir string) (string, error) {
+	var first, obj string
+	err := filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") || obj != "" {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if first == "" {
+			first = rel
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), "\ntype: objective\n") {
+			obj = rel
+		}
+		return nil
+	})
+	if obj != "" {
+		return obj, err
+	}
+	if first == "" {
+		return "", errors.New("no Markdown file under content/ to edit")
+	}
+	return first, err
+}

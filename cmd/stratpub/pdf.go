@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/pdf"
+	"github.com/stratpub/stratpub/internal/render"
+)
+
+func runPDF(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flags("pdf", "[--source DIR] [--out FILE.pdf] [--chromium PATH]", stderr)
+	src := fs.String("source", ".", "the publication `folder` (holding stratpub.yaml)")
+	out := fs.String("out", "", "the PDF `file` to write (default: a name made from the title, in the current folder)")
+	chromium := fs.String("chromium", "", "the Chromium `executable` (default: $CHROMIUM, else chromium on PATH)")
+	if c := parse(fs, args); c >= 0 {
+		return c
+	}
+	start := time.Now()
+	root, err := source(*src)
+	if err != nil {
+		fmt.Fprintln(stderr, "stratpub pdf:", err)
+		return exitContent
+	}
+	defer root.Close()
+	res, name, code := makePDF(ctx, root.FS(), *chromium, stderr)
+	if code != exitOK {
+		return code
+	}
+	if *out == "" {
+		*out = name
+	}
+	if err := writeFile(*out, res.PDF); err != nil {
+		fmt.Fprintln(stderr, "stratpub pdf: writing the PDF:", err)
+		return exitContent
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d pages, %d KB, %d print passes, in %d ms\n",
+		*out, res.Pages, (len(res.PDF)+512)/1024, res.Passes, time.Since(start).Milliseconds())
+	return exitOK
+}
+
+// makePDF prepares the publication and prints its PDF. It reports
+// problems itself and returns an exit code, and the PDF's default name.
+func makePDF(ctx context.Context, src iofs.FS, chromium string, stderr io.Writer) (*pdf.Result, string, int) {
+	prep, errs := build.Prepare(ctx, build.Config{Source: src})
+	if len(errs) > 0 {
+		report(stderr, errs)
+		return nil, "", exitContent
+	}
+	res, err := pdf.Make(ctx, prep, pdf.Options{Chromium: chromium, SourceDateEpoch: os.Getenv("SOURCE_DATE_EPOCH")})
+	if err != nil {
+		if errors.Is(err, pdf.ErrNoChromium) {
+			fmt.Fprintln(stderr, "stratpub pdf:", err)
+		} else {
+			fmt.Fprintln(stderr, "stratpub pdf: making the PDF:", err)
+		}
+		return nil, "", exitContent
+	}
+	return res, pdf.FileName(&prep.Plan.Pub), exitOK
+}
+
+// writeFile writes data to name atomically: a reader never sees half a PDF.
+func writeFile(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// pdfLink returns the site file of the PDF edition for a build and sets
+// cfg.PDF to link it from the home page. With make set the PDF is made
+// now; otherwise a PDF of the same name already in the output folder is
+// kept (a build replaces the whole folder) and linked. It returns nil when
+// there is no PDF.
+func pdfLink(ctx context.Context, src iofs.FS, out string, make bool, cfg *build.Config, stderr io.Writer) (*render.File, int) {
+	var f *render.File
+	if make {
+		res, name, code := makePDF(ctx, src, "", stderr)
+		if code != exitOK {
+			return nil, code
+		}
+		f = &render.File{Path: name, Data: res.PDF}
+	} else {
+		prep, errs := build.Prepare(ctx, build.Config{Source: src})
+		if len(errs) > 0 {
+			return nil, exitOK // the build reports them
+		}
+		name := pdf.FileName(&prep.Plan.Pub)
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			return nil, exitOK
+		}
+		f = &render.File{Path: name, Data: data}
+	}
+	cfg.PDF = &render.PDFLink{Path: f.Path, Size: int64(len(f.Data))}
+	return f, exitOK
+}
+
+// addPDF adds the PDF edition, if any, to the site's files.
+func addPDF(site *build.Site, f *render.File) {
+	if f == nil {
+		return
+	}
+	site.Files = append(site.Files, *f)
+	sort.Slice(site.Files, func(i, j int) bool { return site.Files[i].Path < site.Files[j].Path })
+}

@@ -1,0 +1,203 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/sitetest"
+	"github.com/stratpub/stratpub/internal/watch"
+)
+
+// copyCBP copies the CBP publication at the repository root into a
+// temporary folder: tests edit the copy, never the real content.
+func copyCBP(t testing.TB) string {
+	t.Helper()
+	src := sitetest.RepoRoot(t)
+	dst := t.TempDir()
+	for _, part := range watch.Parts() {
+		from := filepath.Join(src, part)
+		if _, err := os.Stat(from); err != nil {
+			continue
+		}
+		err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(src, p)
+			to := filepath.Join(dst, rel)
+			if d.IsDir() {
+				return os.MkdirAll(to, 0o755)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// syncBuffer is a log the server writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// live is a running preview server with one event-stream client.
+type live struct {
+	t       testing.TB
+	dir     string
+	base    string // "http://127.0.0.1:PORT/"
+	log     *syncBuffer
+	events  chan string
+	client  *http.Client
+	stop    func() error
+	rebuilt chan diag.List
+}
+
+func startLive(t testing.TB, dir string) *live {
+	t.Helper()
+	l := &live{t: t, dir: dir, log: &syncBuffer{}, events: make(chan string, 100), rebuilt: make(chan diag.List, 100),
+		client: &http.Client{Transport: &http.Transport{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := New(ctx, dir, Options{Log: l.log, Rebuilt: func(_ []string, errs diag.List) { l.rebuilt <- errs }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.base = "http://" + ln.Addr().String() + "/"
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	var once sync.Once
+	var serr error
+	l.stop = func() error {
+		once.Do(func() {
+			cancel()
+			serr = <-done
+			l.client.CloseIdleConnections()
+		})
+		return serr
+	}
+	t.Cleanup(func() { l.stop() })
+
+	// The event stream, as a page opens it.
+	resp, err := l.client.Get(l.base + "_stratpub/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("events: %s", resp.Status)
+	}
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				l.events <- name
+			}
+		}
+	}()
+	if e := l.event(); e != "hello" {
+		t.Fatalf("first event %q; want hello", e)
+	}
+	return l
+}
+
+// event waits for the next event.
+func (l *live) event() string {
+	l.t.Helper()
+	select {
+	case e := <-l.events:
+		return e
+	case <-time.After(10 * time.Second):
+		l.t.Fatal("no event within 10s")
+	}
+	return ""
+}
+
+// settle waits for the event of a change and for the rebuilds that follow
+// it to end; it returns the last event and the errors of the last rebuild.
+func (l *live) settle() (string, diag.List) {
+	l.t.Helper()
+	e := l.event()
+	var errs diag.List
+	select {
+	case errs = <-l.rebuilt:
+	case <-time.After(10 * time.Second):
+		l.t.Fatal("no rebuild")
+	}
+	for {
+		select {
+		case e = <-l.events:
+		case errs = <-l.rebuilt:
+		case <-time.After(300 * time.Millisecond):
+			return e, errs
+		}
+	}
+}
+
+func (l *live) write(name, data string) {
+	l.t.Helper()
+	p := filepath.Join(l.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		l.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+func (l *live) read(name string) string {
+	l.t.Helper()
+	b, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(name)))
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// get fetches a site path.
+func (l *live) get(p string) (*http.Response, string) {
+	l.t.Helper()
+	resp, err := l.client.Get(l.base + p)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return resp, string(b)
+}

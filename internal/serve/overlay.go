@@ -1,0 +1,151 @@
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+
+	"github.com/stratpub/stratpub/internal/diag"
+)
+
+// contextLines is how many source lines the overlay shows on each side of
+// the line of an error.
+const contextLines = 3
+
+// maxOverlayErrors bounds the errors shown with their source.
+const maxOverlayErrors = 20
+
+// problem is one error as the overlay shows it.
+type problem struct {
+	Where  string
+	Msg    string
+	Hint   string
+	Source template.HTML // highlighted lines, or empty
+}
+
+var overlayTmpl = template.Must(template.New("overlay").Parse(`
+<link rel="stylesheet" href="/_stratpub/overlay.css">
+<dialog id="stratpub-error" aria-labelledby="stratpub-error-title" aria-describedby="stratpub-error-summary">
+<h2 id="stratpub-error-title" tabindex="-1">The site could not be rebuilt</h2>
+<p id="stratpub-error-summary">{{.Summary}}</p>
+<ol>
+{{- range .Problems}}
+<li><p class="stratpub-where">{{.Where}}</p>
+<p class="stratpub-msg">{{.Msg}}</p>
+{{- with .Hint}}
+<p class="stratpub-hint">Hint: {{.}}</p>
+{{- end}}
+{{.Source}}</li>
+{{- end}}
+</ol>
+<form method="dialog"><button>Close (Esc)</button></form>
+</dialog>
+`))
+
+// overlay renders the error overlay for errs; source lines are read from
+// src, the publication.
+func overlay(errs diag.List, src fs.FS, kept bool) string {
+	n := len(errs)
+	summary := fmt.Sprintf("%d error%s.", n, plural(n))
+	if kept {
+		summary += " This page shows the last version that built; fix the error and save, and it updates by itself."
+	} else {
+		summary += " Fix the error and save, and the page updates by itself."
+	}
+	var probs []problem
+	for i, e := range errs {
+		p := problem{Where: e.Pos.String(), Msg: e.Msg, Hint: e.Hint}
+		if i < maxOverlayErrors {
+			p.Source = highlight(src, e.Pos)
+		}
+		probs = append(probs, p)
+	}
+	var b strings.Builder
+	if err := overlayTmpl.Execute(&b, struct {
+		Summary  string
+		Problems []problem
+	}{summary, probs}); err != nil {
+		return ""
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// highlight returns the lines around pos, highlighted with CSS classes,
+// the line of pos marked.
+func highlight(src fs.FS, pos diag.Pos) template.HTML {
+	if pos.File == "" || pos.Line == 0 || src == nil || !fs.ValidPath(pos.File) {
+		return ""
+	}
+	data, err := fs.ReadFile(src, pos.File)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	if pos.Line > len(lines) {
+		return ""
+	}
+	first := max(1, pos.Line-contextLines)
+	last := min(len(lines), pos.Line+contextLines)
+	code := strings.Join(lines[first-1:last], "\n") + "\n"
+	lexer := lexerFor(pos.File)
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return ""
+	}
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(true),
+		chromahtml.BaseLineNumber(first),
+		chromahtml.HighlightLines([][2]int{{pos.Line, pos.Line}}))
+	var b bytes.Buffer
+	if err := f.Format(&b, styles.Get(chromaStyle), it); err != nil {
+		return ""
+	}
+	return template.HTML(b.String())
+}
+
+// chromaStyle is the chroma style of the overlay's source lines.
+const chromaStyle = "github"
+
+func lexerFor(name string) chroma.Lexer {
+	var l chroma.Lexer
+	switch path.Ext(name) {
+	case ".md":
+		// The interesting part of a document is usually its YAML front
+		// matter; the Markdown lexer highlights both passably.
+		l = lexers.Get("markdown")
+	case ".html":
+		l = lexers.Get("go-html-template")
+	default:
+		l = lexers.Match(name)
+	}
+	if l == nil {
+		l = lexers.Fallback
+	}
+	return chroma.Coalesce(l)
+}
+
+// overlayCSS returns the overlay's stylesheet: its own rules and the
+// chroma classes.
+func overlayCSS(base []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write(base)
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	if err := f.WriteCSS(&b, styles.Get(chromaStyle)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,380 @@
+package serve
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/watch"
+)
+
+// Reserved paths, outside anything a build writes (load skips names that
+// start with "_").
+const (
+	reloadPath  = "/_stratpub/reload.js"
+	overlayPath = "/_stratpub/overlay.css"
+	eventsPath  = "/_stratpub/events"
+)
+
+var (
+	//go:embed client/reload.js
+	reloadJS []byte
+	//go:embed client/overlay.css
+	overlayBaseCSS []byte
+)
+
+// Options configure a Server. The zero value is ready to use.
+type Options struct {
+	// Log receives what the terminal shows: rebuilds and errors as
+	// path:line:col: message. Nil discards it.
+	Log io.Writer
+	// Watch tunes the file watcher (debounce).
+	Watch watch.Options
+	// Rebuilt, when set, is called after every rebuild with the changed
+	// paths and the errors (empty when the rebuild succeeded).
+	Rebuilt func(paths []string, errs diag.List)
+}
+
+// Server is the live preview of one publication.
+type Server struct {
+	dir     string
+	root    *os.Root
+	watcher *watch.Watcher
+	opts    Options
+	log     io.Writer
+	css     []byte
+	hub     *hub
+
+	snap atomic.Pointer[snapshot] // the last good site, nil before the first
+	fail atomic.Pointer[failure]  // the errors of the last rebuild, if it failed
+
+	closeOnce sync.Once
+}
+
+// failure is a failed rebuild, as the overlay shows it.
+type failure struct {
+	errs    diag.List
+	overlay string
+}
+
+// New watches and builds the publication in dir. Errors in the content do
+// not stop it: the server then shows them in the page until they are
+// fixed. Serve it, or Close it.
+func New(ctx context.Context, dir string, opts Options) (*Server, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the publication folder: %w", err)
+	}
+	css, err := overlayCSS(overlayBaseCSS)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	// Watch before building, so that no change between the two is lost.
+	w, err := watch.New(dir, opts.Watch)
+	if err != nil {
+		root.Close()
+		return nil, fmt.Errorf("cannot watch %s: %w", dir, err)
+	}
+	s := &Server{dir: dir, root: root, watcher: w, opts: opts, log: opts.Log, css: css, hub: newHub()}
+	if s.log == nil {
+		s.log = io.Discard
+	}
+	s.rebuild(ctx, watch.Batch{})
+	return s, nil
+}
+
+// Close releases the watcher and the publication folder of a server that
+// is not being served. Serve closes them itself when it returns.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.hub.close()
+		s.watcher.Close()
+		s.root.Close()
+	})
+	return nil
+}
+
+// Serve serves the preview on ln and rebuilds on every change, until ctx
+// ends. Then it closes the event streams, shuts the HTTP server down,
+// stops watching and returns; it leaves no goroutine behind.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.Close()
+	srv := &http.Server{
+		Handler:           s.handler(newHostCheck(ln.Addr())),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	var wg sync.WaitGroup
+	werr := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		werr <- s.watcher.Run(ctx, s.rebuild)
+	}()
+	herr := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		herr <- srv.Serve(ln)
+	}()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-herr:
+	}
+	s.hub.close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		srv.Close()
+	}
+	// The watcher ends with ctx; when the HTTP server failed first, close
+	// it to end it.
+	if ctx.Err() == nil {
+		s.watcher.Close()
+	}
+	wg.Wait()
+	if err == nil {
+		err = <-herr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if werr := <-werr; err == nil {
+		err = werr
+	}
+	return err
+}
+
+// rebuild prepares the publication again and, when that succeeds, swaps
+// the snapshot; then it tells the open pages.
+func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
+	start := time.Now()
+	prep, errs := build.Prepare(ctx, build.Config{Source: s.root.FS()})
+	if ctx.Err() != nil {
+		return
+	}
+	if s.opts.Rebuilt != nil {
+		defer s.opts.Rebuilt(b.Paths, errs)
+	}
+	changed := strings.Join(b.Paths, ", ")
+	if len(errs) > 0 {
+		errs.Sort()
+		s.fail.Store(&failure{errs: errs, overlay: overlay(errs, s.root.FS(), s.snap.Load() != nil)})
+		for _, e := range errs {
+			fmt.Fprintln(s.log, e.Error())
+		}
+		fmt.Fprintf(s.log, "%d error%s; still serving the last good version\n", len(errs), plural(len(errs)))
+		s.hub.send(event{name: "reload", data: "{}"})
+		return
+	}
+	cur := newSnapshot(prep)
+	old := s.snap.Swap(cur)
+	wasFailing := s.fail.Swap(nil) != nil
+	switch {
+	case b.Paths == nil:
+		fmt.Fprintf(s.log, "built %d files in %d ms\n", len(cur.paths), time.Since(start).Milliseconds())
+	case wasFailing:
+		fmt.Fprintf(s.log, "fixed; rebuilt in %d ms (%s)\n", time.Since(start).Milliseconds(), changed)
+	default:
+		fmt.Fprintf(s.log, "rebuilt in %d ms (%s)\n", time.Since(start).Milliseconds(), changed)
+	}
+	if old != nil && !wasFailing && cssOnly(b.Paths) {
+		data, _ := json.Marshal(cssChanges(old, cur))
+		s.hub.send(event{name: "css", data: string(data)})
+		return
+	}
+	s.hub.send(event{name: "reload", data: "{}"})
+}
+
+// cssOnly reports whether every changed path is a stylesheet of the
+// theme: then open pages swap it instead of reloading.
+func cssOnly(paths []string) bool {
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "assets/") || !strings.HasSuffix(p, ".css") {
+			return false
+		}
+	}
+	return len(paths) > 0
+}
+
+// handler answers every request.
+func (s *Server) handler(hosts hostCheck) http.Handler {
+	return recoverPanics(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", "default-src 'self'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		if !hosts.ok(r.Host) {
+			http.Error(w, "forbidden: unknown host "+strconv.Quote(r.Host)+"; open the address stratpub serve printed", http.StatusForbidden)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		switch r.URL.Path {
+		case reloadPath:
+			s.write(w, r, http.StatusOK, "text/javascript; charset=utf-8", reloadJS)
+			return
+		case overlayPath:
+			s.write(w, r, http.StatusOK, "text/css; charset=utf-8", s.css)
+			return
+		case eventsPath:
+			s.serveEvents(w, r)
+			return
+		}
+		p, ok := sitePath(r)
+		if !ok {
+			http.Error(w, "bad request: refused path", http.StatusBadRequest)
+			return
+		}
+		s.serveSite(w, r, p)
+	}))
+}
+
+// recoverPanics answers 500 when h panics, and logs the panic, instead of
+// letting net/http drop the connection.
+func recoverPanics(log io.Writer, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				fmt.Fprintf(log, "internal error serving %s: %v\n%s", r.URL.Path, v, debug.Stack())
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// serveSite answers a request for the site path p from the snapshot.
+func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, p string) {
+	snap := s.snap.Load()
+	fail := s.fail.Load()
+	if snap == nil {
+		// Nothing has built yet: every page is the error page.
+		var errs diag.List
+		if fail != nil {
+			errs = fail.errs
+		}
+		s.errorPage(w, r, errs, fail)
+		return
+	}
+	status := http.StatusOK
+	data, ok, err := snap.file(p)
+	if !ok && err == nil {
+		if snap.paths[p+"/index.html"] {
+			http.Redirect(w, r, "/"+p+"/", http.StatusMovedPermanently)
+			return
+		}
+		status = http.StatusNotFound
+		p = "404.html"
+		data, ok, err = snap.file(p)
+		if !ok && err == nil {
+			http.NotFound(w, r)
+			return
+		}
+	}
+	if err != nil {
+		var de *diag.Error
+		errs := diag.List{{Msg: err.Error()}}
+		if errors.As(err, &de) {
+			errs = diag.List{de}
+		}
+		fmt.Fprintln(s.log, errs[0].Error())
+		s.errorPage(w, r, errs, nil)
+		return
+	}
+	ctype := contentType(p, data)
+	if strings.HasPrefix(ctype, "text/html") {
+		extra := reloadTag
+		if fail != nil {
+			extra = fail.overlay + reloadTag
+		}
+		data = inject(data, extra)
+	}
+	s.write(w, r, status, ctype, data)
+}
+
+// errorPage answers with a page that holds only the overlay: used when no
+// version of the site has built yet, or a page fails to render.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, errs diag.List, fail *failure) {
+	markup := ""
+	if fail != nil {
+		markup = fail.overlay
+	} else {
+		markup = overlay(errs, s.root.FS(), false)
+	}
+	page := `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Build error — stratpub serve</title></head>
+<body>
+<main><h1>The site could not be built</h1><p>` + html.EscapeString(fmt.Sprintf("%d error%s", len(errs), plural(len(errs)))) + `; see the terminal or the dialog.</p></main>
+` + markup + reloadTag + `
+</body>
+</html>
+`
+	s.write(w, r, http.StatusInternalServerError, "text/html; charset=utf-8", []byte(page))
+}
+
+func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, ctype string, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// types are the content types of the files a site holds; others come
+// from the mime package, then from sniffing.
+var types = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".json": "application/json",
+	".xml":  "application/xml",
+	".txt":  "text/plain; charset=utf-8",
+	".csv":  "text/csv; charset=utf-8",
+	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".webp": "image/webp",
+	".pdf":  "application/pdf",
+}
+
+func contentType(p string, data []byte) string {
+	ext := strings.ToLower(path.Ext(p))
+	if t, ok := types[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return http.DetectContentType(data)
+}

@@ -1,0 +1,402 @@
+package serve
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stratpub/stratpub/internal/build"
+)
+
+const objFile = "content/goal-1/1.3-secure-and-compliant-trade.md"
+
+// checkSameAsBuild fetches every file of a fresh full build of the folder
+// and compares it with what the server serves. HTML pages differ only by
+// the reload script.
+func checkSameAsBuild(t *testing.T, l *live, step string) {
+	t.Helper()
+	root, err := os.OpenRoot(l.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	site, errs := build.Build(context.Background(), build.Config{Source: root.FS()})
+	if len(errs) > 0 {
+		t.Fatalf("%s: full build: %v", step, errs.Err())
+	}
+	for _, f := range site.Files {
+		resp, got := l.get(f.Path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s: %s", step, f.Path, resp.Status)
+			continue
+		}
+		if strings.HasSuffix(f.Path, ".html") {
+			if strings.Count(got, reloadTag) != 1 {
+				t.Errorf("%s: %s: the reload script is not there exactly once", step, f.Path)
+			}
+			got = strings.Replace(got, reloadTag, "", 1)
+		}
+		if got != string(f.Data) {
+			t.Errorf("%s: %s: served bytes differ from the full build (%d vs %d bytes)", step, f.Path, len(got), len(f.Data))
+		}
+	}
+}
+
+func TestServedEqualsFullBuildOverEdits(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	checkSameAsBuild(t, l, "start")
+	obj := l.read(objFile)
+	steps := []struct {
+		name  string
+		edit  func()
+		event string
+	}{
+		{"body edit", func() { l.write(objFile, obj+"\nA new closing paragraph with a [reference](ref:objective-1.4).\n") }, "reload"},
+		{"front matter edit", func() {
+			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure, Compliant Trade"`, 1))
+		}, "reload"},
+		{"new folder with a new goal and objective", func() {
+			l.write("content/goal-4/goal.md", "---\ntype: goal\nnumber: 4\nname: \"NEW\"\nstatement: \"A fourth goal.\"\n---\nIntro.\n")
+			l.write("content/goal-4/4.1-new.md", "---\ntype: objective\nnumber: \"4.1\"\ntitle: \"Brand New\"\nstatement: \"New.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Do it.\"\n---\nBody of [](ref:objective-1.3).\n")
+		}, "reload"},
+		{"stylesheet edit", func() { l.write("assets/site.css", l.read("assets/site.css")+"\n.x-test { color: red; }\n") }, "css"},
+		{"template edit", func() {
+			l.write("templates/objective.html", strings.Replace(l.read("templates/objective.html"), "{{", "<!-- preview test -->{{", 1))
+		}, "reload"},
+		{"delete a folder", func() {
+			if err := os.RemoveAll(filepath.Join(l.dir, "content/goal-4")); err != nil {
+				t.Fatal(err)
+			}
+		}, "reload"},
+	}
+	for _, s := range steps {
+		s.edit()
+		e, errs := l.settle()
+		if len(errs) > 0 {
+			t.Fatalf("%s: rebuild failed: %v", s.name, errs.Err())
+		}
+		if e != s.event {
+			t.Errorf("%s: event %q; want %q", s.name, e, s.event)
+		}
+		checkSameAsBuild(t, l, s.name)
+	}
+	// Negative control: the comparison sees a difference.
+	if resp, _ := l.get("objectives/4.1/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a deleted objective is still served: %s", resp.Status)
+	}
+}
+
+func TestErrorOverlayAndRecovery(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	obj := l.read(objFile)
+	_, page := l.get("objectives/1.3/")
+	if strings.Contains(page, "stratpub-error") {
+		t.Fatal("overlay before any error")
+	}
+	// Line 4 gets an unclosed quote.
+	broken := strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure and Compliant Trade`, 1)
+	l.write(objFile, broken)
+	if _, errs := l.settle(); len(errs) == 0 {
+		t.Fatal("a broken front matter built")
+	}
+	want := objFile + ":" + strconv.Itoa(titleLine(t, obj)) + ":" // where the quote is left open
+	resp, page := l.get("objectives/1.3/")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %s; want the last good page", resp.Status)
+	}
+	if !strings.Contains(page, "Secure and Compliant Trade") {
+		t.Error("the last good page is not served")
+	}
+	dlg := page[strings.Index(page, `<dialog id="stratpub-error"`):]
+	where := regexp.MustCompile(`<p class="stratpub-where">([^<]*)</p>`).FindStringSubmatch(dlg)
+	if where == nil || !strings.HasPrefix(where[1], want) {
+		t.Fatalf("overlay position %v; want %s…", where, want)
+	}
+	// The terminal shows the same position and message.
+	if !strings.Contains(l.log.String(), where[1]+": invalid front matter") {
+		t.Errorf("terminal log lacks %q:\n%s", where[1], l.log.String())
+	}
+	// The highlighted line is the broken one, the overlay uses classes only.
+	hl := regexp.MustCompile(`(?s)<span class="line hl">(.*?)\n`).FindStringSubmatch(dlg)
+	if hl == nil || !strings.Contains(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(hl[1], ""), "title") {
+		t.Errorf("highlighted line %q; want the title line", hl)
+	}
+	if strings.Contains(dlg, "style=") {
+		t.Error("overlay has inline styles")
+	}
+	// Every HTML page carries the overlay, other files do not.
+	if _, home := l.get(""); !strings.Contains(home, `id="stratpub-error"`) {
+		t.Error("the home page lacks the overlay")
+	}
+	// Fixing the file removes it.
+	l.write(objFile, obj)
+	if e, errs := l.settle(); len(errs) > 0 || e != "reload" {
+		t.Fatalf("fix: event %q, errors %v", e, errs)
+	}
+	if _, page := l.get("objectives/1.3/"); strings.Contains(page, "stratpub-error") {
+		t.Error("overlay still there after the fix")
+	}
+}
+
+// titleLine returns the line of the title key in a document.
+func titleLine(t *testing.T, src string) int {
+	for i, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "title:") {
+			return i + 1
+		}
+	}
+	t.Fatal("no title line")
+	return 0
+}
+
+func TestNoBuildYetServesErrorPage(t *testing.T) {
+	dir := copyCBP(t)
+	cfg := filepath.Join(dir, "stratpub.yaml")
+	good, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte("title: [\n"), 0o644)
+	l := startLive(t, dir)
+	resp, page := l.get("")
+	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(page, `<p class="stratpub-where">stratpub.yaml:`) {
+		t.Fatalf("status %s, page:\n%s", resp.Status, page)
+	}
+	l.write("stratpub.yaml", string(good))
+	l.settle()
+	if resp, _ := l.get(""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after the fix: %s", resp.Status)
+	}
+}
+
+func TestShutdownLeavesNothing(t *testing.T) {
+	dir := copyCBP(t)
+	before := listFiles(t, dir)
+	base := runtime.NumGoroutine()
+	l := startLive(t, dir)
+	l.get("objectives/1.3/")
+	l.write(objFile, l.read(objFile)+"\nx\n")
+	l.settle()
+	if err := l.stop(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for range 100 {
+		if n = runtime.NumGoroutine(); n <= base {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n > base {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after stop, %d before:\n%s", n, base, buf[:runtime.Stack(buf, true)])
+	}
+	after := listFiles(t, dir)
+	if !slices.Equal(before, after) {
+		t.Errorf("files changed:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+func listFiles(t *testing.T, dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+// testServer is a server with a snapshot of the CBP publication and no
+// watcher running, for handler tests.
+func testServer(t *testing.T) *Server {
+	t.Helper()
+	s, err := New(context.Background(), copyCBP(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if s.snap.Load() == nil {
+		t.Fatal("no snapshot")
+	}
+	return s
+}
+
+// raw sends a request line as a browser or an attacker would, unparsed.
+func raw(t *testing.T, h http.Handler, target, host string, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	msg := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + strings.Join(hdr, "") + "\r\n"
+	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(msg)))
+	if err != nil {
+		t.Fatalf("%s: %v", target, err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+var loopback = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1414}
+
+func TestPathAttacks(t *testing.T) {
+	h := testServer(t).handler(newHostCheck(loopback))
+	const host = "127.0.0.1:1414"
+	tests := []struct {
+		target string
+		status int
+	}{
+		{"/", 200},
+		{"/objectives/1.3/", 200},
+		{"/objectives/1.3/index.html", 200},
+		{"/objectives/1.3", 301},
+		{"/../stratpub.yaml", 400},
+		{"/objectives/../../stratpub.yaml", 400},
+		{"/%2e%2e/stratpub.yaml", 400},
+		{"/%2E%2E/go.mod", 400},
+		{"/.%2e/stratpub.yaml", 400},
+		{"/objectives%2f1.3/index.html", 400},
+		{"/objectives%2F..%2F..%2Fstratpub.yaml", 400},
+		{"/..%5cstratpub.yaml", 400},
+		{`/..\stratpub.yaml`, 400},
+		{`/objectives\1.3\index.html`, 400},
+		{"//etc/passwd", 400},
+		{"/objectives//1.3/", 400},
+		{"/index.html%00.css", 400},
+		{"/./index.html", 400},
+		{"/stratpub.yaml", 404},
+		{"/content/goal-1/goal.md", 404},
+		{"/templates/base.html", 404},
+		{"/assets/", 404},
+		{"/objectives/", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			w := raw(t, h, tt.target, host)
+			if w.Code != tt.status {
+				t.Fatalf("status %d; want %d", w.Code, tt.status)
+			}
+			body := w.Body.String()
+			if strings.Contains(body, "publication_date") || strings.Contains(body, "type: goal") || strings.Contains(body, "{{") {
+				t.Error("a source file leaked")
+			}
+			if tt.status == 301 && w.Header().Get("Location") != tt.target+"/" {
+				t.Errorf("Location %q", w.Header().Get("Location"))
+			}
+		})
+	}
+}
+
+func TestHostAttacks(t *testing.T) {
+	s := testServer(t)
+	all := &net.TCPAddr{IP: net.IPv4zero, Port: 1414}
+	tests := []struct {
+		host   string
+		bound  net.Addr
+		status int
+	}{
+		{"127.0.0.1:1414", loopback, 200},
+		{"localhost:1414", loopback, 200},
+		{"LOCALHOST:1414", loopback, 200},
+		{"[::1]:1414", loopback, 200},
+		{"evil.example:1414", loopback, 403},
+		{"localhost.evil.example:1414", loopback, 403},
+		{"127.0.0.1.nip.io:1414", loopback, 403},
+		{"127.0.0.1:8080", loopback, 403},
+		{"127.0.0.1", loopback, 403},
+		{"localhost", loopback, 403},
+		{"", loopback, 403},
+		{"127.0.0.2:1414", loopback, 403},
+		{"192.168.1.5:1414", loopback, 403},
+		{"192.168.1.5:1414", all, 200},
+		{"evil.example:1414", all, 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host+" on "+tt.bound.String(), func(t *testing.T) {
+			w := raw(t, s.handler(newHostCheck(tt.bound)), "/", tt.host)
+			if w.Code != tt.status {
+				t.Fatalf("status %d; want %d", w.Code, tt.status)
+			}
+		})
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	h := testServer(t).handler(newHostCheck(loopback))
+	for _, target := range []string{"/", "/objectives/1.3/", "/nope", "/../x", reloadPath, overlayPath} {
+		w := raw(t, h, target, "127.0.0.1:1414", "Origin: http://evil.example\r\n")
+		hd := w.Header()
+		if hd.Get("X-Content-Type-Options") != "nosniff" || hd.Get("Content-Security-Policy") != "default-src 'self'" || hd.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: security headers missing: %v", target, hd)
+		}
+		for k := range hd {
+			if strings.HasPrefix(k, "Access-Control-") {
+				t.Errorf("%s: CORS header %s", target, k)
+			}
+		}
+	}
+	w := raw(t, h, "/objectives/1.3/", "127.0.0.1:1414")
+	if !strings.Contains(w.Body.String(), reloadTag+"</body>") || strings.Contains(w.Body.String(), "<script>") {
+		t.Error("the reload script is not injected as an external script before </body>")
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	r.Host = "127.0.0.1:1414"
+	pw := httptest.NewRecorder()
+	h.ServeHTTP(pw, r)
+	if pw.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", pw.Code)
+	}
+}
+
+func TestEventsFromAnotherOrigin(t *testing.T) {
+	h := testServer(t).handler(newHostCheck(loopback))
+	for _, hdr := range []string{"Origin: http://evil.example\r\n", "Origin: null\r\n", "Sec-Fetch-Site: cross-site\r\n", "Origin: http://127.0.0.1:9999\r\n"} {
+		if w := raw(t, h, eventsPath, "127.0.0.1:1414", hdr); w.Code != http.StatusForbidden {
+			t.Errorf("%q: status %d; want 403", hdr, w.Code)
+		}
+	}
+	// Same origin is served: a stream that ends when the request does.
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
+	r.Host = "127.0.0.1:1414"
+	r.Header.Set("Origin", "http://127.0.0.1:1414")
+	w := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { h.ServeHTTP(w, r); close(done) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	<-done
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "event: hello") {
+		t.Errorf("same origin: %d %q", w.Code, w.Body.String())
+	}
+}
+
+func TestRecoverPanics(t *testing.T) {
+	var log syncBuffer
+	h := recoverPanics(&log, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(log.String(), "boom") {
+		t.Fatalf("status %d, log %q", w.Code, log.String())
+	}
+	// ErrAbortHandler keeps its meaning.
+	defer func() {
+		if v := recover(); !errors.Is(v.(error), http.ErrAbortHandler) {
+			t.Fatalf("recovered %v", v)
+		}
+	}()
+	recoverPanics(&log, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })).
+		ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+}
