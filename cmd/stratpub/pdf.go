@@ -8,11 +8,11 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/pdf"
+	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/render"
 )
 
@@ -91,40 +91,15 @@ func writeFile(name string, data []byte) error {
 	return os.Rename(f.Name(), name)
 }
 
-// pdfLink returns the site file of the PDF edition for a build and sets
-// cfg.PDF to link it from the home page. With make set the PDF is made
-// now; otherwise a PDF of the same name already in the output folder is
-// kept (a build replaces the whole folder) and linked. It returns nil when
-// there is no PDF.
-func pdfLink(ctx context.Context, src iofs.FS, out string, make bool, cfg *build.Config, stderr io.Writer) (*render.File, int) {
-	var f *render.File
-	if make {
-		res, name, code := makePDF(ctx, src, "", stderr)
-		if code != exitOK {
-			return nil, code
-		}
-		f = &render.File{Path: name, Data: res.PDF}
-	} else {
-		prep, errs := build.Prepare(ctx, build.Config{Source: src})
-		if len(errs) > 0 {
-			return nil, exitOK // the build reports them
-		}
-		name := pdf.FileName(&prep.Plan.Pub)
+// existingPDF returns a lookup of the PDF edition already in the output
+// folder out, so that a build keeps it and links it.
+func existingPDF(out string) func(pub *plan.Publication) *render.File {
+	return func(pub *plan.Publication) *render.File {
+		name := pdf.FileName(pub)
 		data, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
-			return nil, exitOK
+			return nil
 		}
-		f = &render.File{Path: name, Data: data}
+		return &render.File{Path: name, Data: data}
 	}
-	cfg.PDF = &render.PDFLink{Path: f.Path, Size: int64(len(f.Data))}
-	return f, exitOK
-}
-
-// addPDF adds the PDF edition, if any, to the site's files.
-func addPDF(site *build.Site, f *render.File) {
-	if f == nil {
-		return
-	}
-	site.Files = append(site.Files, *f)
-	sort.Slice(site.Files, func(i, j int) bool { return site.Files[i].Path < site.Files[j].Path })
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/write"
 )
 
@@ -164,26 +165,37 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitContent
 	}
 	cfg := build.Config{Source: root.FS(), BaseURL: *base}
-	pdfFile, code := pdfLink(ctx, root.FS(), *out, *mkPDF, &cfg, stderr)
-	if code != exitOK {
-		return code
+	if *mkPDF {
+		res, name, code := makePDF(ctx, root.FS(), "", stderr)
+		if code != exitOK {
+			return code
+		}
+		cfg.PDF = &render.File{Path: name, Data: res.PDF}
+	} else {
+		cfg.FindPDF = existingPDF(*out)
 	}
-	site, errs := build.Build(ctx, cfg)
+	prep, errs := build.Prepare(ctx, cfg)
 	if len(errs) > 0 {
 		report(stderr, errs)
 		fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
 		return exitContent
 	}
-	built := time.Now()
-	addPDF(site, pdfFile)
-	if err := build.Write(site, *out, *force); err != nil {
-		fmt.Fprintln(stderr, "stratpub build: writing the site:", err)
+	prepared := time.Now()
+	pages, files, err := prep.Write(*out, *force)
+	if err != nil {
+		var de *diag.Error
+		if errors.As(err, &de) {
+			report(stderr, diag.List{de})
+		} else {
+			fmt.Fprintln(stderr, "stratpub build: writing the site:", err)
+		}
+		fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
 		return exitContent
 	}
 	if os.Getenv("STRATPUB_TRACE") != "" {
-		fmt.Fprintf(stderr, "trace: build %v, write %v\n", built.Sub(start), time.Since(built))
+		fmt.Fprintf(stderr, "trace: prepare %v, render and write %v\n", prepared.Sub(start), time.Since(prepared))
 	}
-	fmt.Fprintf(stdout, "built %d pages, %d files in %d ms → %s\n", site.Pages, len(site.Files), time.Since(start).Milliseconds(), *out)
+	fmt.Fprintf(stdout, "built %d pages, %d files in %d ms → %s\n", pages, files, time.Since(start).Milliseconds(), *out)
 	return exitOK
 }
 

@@ -50,7 +50,7 @@ func TestUsageAndHelp(t *testing.T) {
 }
 
 func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
-	src := copyTree(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := copyPub(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	out := filepath.Join(t.TempDir(), "site")
 	code, o, e := runCmd("build", "--source", src, "--out", out)
 	if code != 0 {
@@ -59,7 +59,7 @@ func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
 	if !regexp.MustCompile(`^built \d+ pages, \d+ files in \d+ ms → .+\n$`).MatchString(o) {
 		t.Errorf("summary line = %q", o)
 	}
-	before := snapshot(t, out)
+	before := treeBytes(t, out)
 
 	// Break one file: the build fails with positions, and the output is untouched.
 	obj := filepath.Join(src, "content", "goal-1", "1.2-beta.md")
@@ -74,7 +74,7 @@ func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
 	if !strings.Contains(e, `content/goal-1/1.2-beta.md:`) || !strings.Contains(e, `unknown reference "ref:objective-1.7"`) {
 		t.Errorf("error output lacks position or message:\n%s", e)
 	}
-	if after := snapshot(t, out); after != before {
+	if after := treeBytes(t, out); after != before {
 		t.Error("a failed build changed the output folder")
 	}
 
@@ -97,7 +97,7 @@ func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
 }
 
 func TestBuildRefusesForeignFolder(t *testing.T) {
-	src := copyTree(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := copyPub(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	out := t.TempDir()
 	os.WriteFile(filepath.Join(out, "precious.txt"), []byte("mine"), 0o644)
 	code, _, e := runCmd("build", "--source", src, "--out", out)
@@ -115,7 +115,7 @@ func TestBuildRefusesForeignFolder(t *testing.T) {
 	}
 }
 
-func snapshot(t *testing.T, dir string) string {
+func treeBytes(t *testing.T, dir string) string {
 	t.Helper()
 	var b strings.Builder
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -133,7 +133,7 @@ func snapshot(t *testing.T, dir string) string {
 	return b.String()
 }
 
-func copyTree(t *testing.T, src string) string {
+func copyPub(t *testing.T, src string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "pub")
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {

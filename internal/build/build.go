@@ -26,9 +26,12 @@ type Config struct {
 	Source fs.FS
 	// BaseURL overrides the configuration's base_url when not empty.
 	BaseURL string
-	// PDF, when set, is the site path of the PDF edition to link from the
-	// home page, with its size.
-	PDF *render.PDFLink
+	// PDF, when set, is the PDF edition: it is published with the site and
+	// linked from the home page.
+	PDF *render.File
+	// FindPDF, when set and PDF is not, is asked for an existing PDF edition
+	// of the publication (its name depends on the publication's title).
+	FindPDF func(pub *plan.Publication) *render.File
 }
 
 // Site is a built site.
@@ -71,7 +74,15 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if len(eerrs) > 0 {
 		return nil, eerrs
 	}
-	opts := render.Options{PDF: cfg.PDF, Extra: extra}
+	opts := render.Options{Extra: extra}
+	pdfFile := cfg.PDF
+	if pdfFile == nil && cfg.FindPDF != nil {
+		pdfFile = cfg.FindPDF(&pl.Pub)
+	}
+	if pdfFile != nil {
+		opts.PDF = &render.PDFLink{Path: pdfFile.Path, Size: int64(len(pdfFile.Data))}
+		opts.Extra = append(opts.Extra, *pdfFile)
+	}
 	if err := addData(&opts, pl); err != nil {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
@@ -155,7 +166,20 @@ func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 
 // Write writes a built site to the folder out.
 func Write(s *Site, out string, force bool) error {
-	return write.Dir(out, s.Files, write.Options{Force: force})
+	return write.Dir(out, write.Files(s.Files), write.Options{Force: force})
+}
+
+// Write renders the prepared site and writes it to the folder out, page by
+// page, without holding the whole site in memory. It returns the number of
+// pages and files written.
+func (p *Prepared) Write(out string, force bool) (pages, files int, err error) {
+	paths := p.Renderer.Paths()
+	for _, path := range paths {
+		if strings.HasSuffix(path, ".html") {
+			pages++
+		}
+	}
+	return pages, len(paths), write.Dir(out, p.Renderer, write.Options{Force: force})
 }
 
 // CheckOutput refuses output folders that would destroy the publication:

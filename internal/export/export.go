@@ -1,8 +1,10 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/stratpub/stratpub/internal/plan"
 )
@@ -28,28 +30,34 @@ type File struct {
 // Files renders every data file of p, in the order the Data page lists
 // them.
 func Files(p *plan.Plan) ([]File, error) {
-	js, err := JSON(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", JSONPath, err)
+	// The writers only read the plan: run them side by side.
+	writers := []struct {
+		path string
+		fn   func(*plan.Plan) ([]byte, error)
+	}{{JSONPath, JSON}, {CSVPath, CSV}, {StratMLPath, StratML}, {Part2Path, StratMLPart2}}
+	data := make([][]byte, len(writers))
+	errs := make([]error, len(writers))
+	var wg sync.WaitGroup
+	for i, w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data[i], errs[i] = w.fn(p)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("%s: %w", w.path, errs[i])
+			}
+		}()
 	}
-	csv, err := CSV(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", CSVPath, err)
-	}
-	sm, err := StratML(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", StratMLPath, err)
-	}
-	sm2, err := StratMLPart2(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Part2Path, err)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return []File{
-		{Path: JSONPath, Title: "The whole plan as JSON", Format: "JSON", Lang: "json", Data: js},
+		{Path: JSONPath, Title: "The whole plan as JSON", Format: "JSON", Lang: "json", Data: data[0]},
 		{Path: SchemaPath, Title: "JSON Schema of the JSON file", Format: "JSON Schema", Lang: "json", Data: Schema()},
-		{Path: CSVPath, Title: "Key activities as CSV", Format: "CSV", Lang: "csv", Data: csv},
-		{Path: StratMLPath, Title: "StratML Part 1 (ISO 17469-1) strategic plan", Format: "XML", Lang: "xml", Data: sm},
-		{Path: Part2Path, Title: "StratML Part 2 plan with desired outcomes as performance indicators", Format: "XML", Lang: "xml", Data: sm2},
+		{Path: CSVPath, Title: "Key activities as CSV", Format: "CSV", Lang: "csv", Data: data[1]},
+		{Path: StratMLPath, Title: "StratML Part 1 (ISO 17469-1) strategic plan", Format: "XML", Lang: "xml", Data: data[2]},
+		{Path: Part2Path, Title: "StratML Part 2 plan with desired outcomes as performance indicators", Format: "XML", Lang: "xml", Data: data[3]},
 	}, nil
 }
 

@@ -125,7 +125,8 @@ type Renderer struct {
 	tmpl   map[string]*template.Template
 	pages  []*Page
 	byPath map[string]int
-	static []File // assets and extra files
+	static []File         // assets and extra files
+	files  map[string]int // index in static by path
 }
 
 // New prepares the rendering of p with the templates and assets of theme.
@@ -162,6 +163,10 @@ func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	}
 	r.static = append(files, opts.Extra...)
 	r.static = append(r.static, s.crawlerFiles(r.pages)...)
+	r.files = make(map[string]int, len(r.static))
+	for i, f := range r.static {
+		r.files[f.Path] = i
+	}
 	return r, nil
 }
 
@@ -188,10 +193,8 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 		}
 		return buf.Bytes(), true, nil
 	}
-	for _, f := range r.static {
-		if f.Path == path {
-			return f.Data, true, nil
-		}
+	if i, found := r.files[path]; found {
+		return r.static[i].Data, true, nil
 	}
 	return nil, false, nil
 }
@@ -423,6 +426,23 @@ func (pg *Page) Canonical() string {
 		return ""
 	}
 	return pg.Pub.BaseURL + strings.TrimSuffix(pg.Path, "index.html")
+}
+
+// MaxNavGoals is the most goals the main navigation lists; a plan with
+// more lists only the current page's goal there, so that every page does
+// not carry the whole plan (which would make the site grow with the square
+// of its size).
+const MaxNavGoals = 8
+
+// NavGoals returns the goals for the main navigation.
+func (pg *Page) NavGoals() []*plan.Goal {
+	if len(pg.Plan.Goals) <= MaxNavGoals {
+		return pg.Plan.Goals
+	}
+	if pg.Goal != nil {
+		return []*plan.Goal{pg.Goal}
+	}
+	return nil
 }
 
 // Backlinks returns the places that refer to the page's goal, objective or

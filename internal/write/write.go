@@ -12,7 +12,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/stratpub/stratpub/internal/render"
@@ -33,8 +37,42 @@ type Options struct {
 	Force bool
 }
 
-// Dir writes files to the folder out, replacing its contents.
-func Dir(out string, files []render.File, opts Options) (err error) {
+// Source is what Dir writes: the paths of the site's files and, for each,
+// its contents. render.Renderer is one: it renders each page when asked.
+type Source interface {
+	Paths() []string
+	File(path string) (data []byte, ok bool, err error)
+}
+
+// Files returns a Source over files already in memory.
+func Files(files []render.File) Source {
+	m := make(memory, len(files))
+	for _, f := range files {
+		m[f.Path] = f.Data
+	}
+	return m
+}
+
+type memory map[string][]byte
+
+func (m memory) Paths() []string {
+	out := make([]string, 0, len(m))
+	for p := range m {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (m memory) File(path string) ([]byte, bool, error) {
+	b, ok := m[path]
+	return b, ok, nil
+}
+
+// Dir writes the files of src to the folder out, replacing its contents.
+// Files are produced and written in parallel, and each is dropped once
+// written, so a large site never has to fit in memory.
+func Dir(out string, src Source, opts Options) (err error) {
 	out = filepath.Clean(out)
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -48,6 +86,7 @@ func Dir(out string, files []render.File, opts Options) (err error) {
 	if err := Owned(out, opts.Force); err != nil {
 		return err
 	}
+	removeStale(out)
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
 	if err != nil {
 		return err
@@ -60,22 +99,8 @@ func Dir(out string, files []render.File, opts Options) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	made := map[string]bool{}
-	for _, f := range files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if !strings.HasPrefix(p, tmp+string(filepath.Separator)) {
-			return fmt.Errorf("refusing to write %q outside the output folder", f.Path)
-		}
-		dir := filepath.Dir(p)
-		if !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			made[dir] = true
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return err
-		}
+	if err := writeAll(tmp, src); err != nil {
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte(markerText), 0o644); err != nil {
 		return err
@@ -130,6 +155,28 @@ func Owned(out string, force bool) error {
 	return fmt.Errorf("%w: %s has %d entries and no %s marker", ErrNotOurs, out, len(es), Marker)
 }
 
+// removeStale removes the temporary folders that a build killed before
+// its swap left beside out. The caller holds the lock, so no other build is
+// writing them.
+func removeStale(out string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+globEscape(filepath.Base(out))+".new-*"))
+	for _, p := range stale {
+		_ = os.RemoveAll(p)
+	}
+}
+
+// globEscape quotes the metacharacters of filepath.Match in s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // lock takes an exclusive lock beside out, so that two builds into the
 // same folder run one after the other.
 func lock(out string) (func(), error) {
@@ -146,4 +193,68 @@ func lock(out string) (func(), error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// writeAll produces and writes every file of src under dir, in parallel.
+// It stops at the first error.
+func writeAll(dir string, src Source) error {
+	paths := src.Paths()
+	// Make the folders first, in order, so that workers only write files.
+	made := map[string]bool{}
+	for _, p := range paths {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if !strings.HasPrefix(full, dir+string(filepath.Separator)) || !fs.ValidPath(p) {
+			return fmt.Errorf("refusing to write %q outside the output folder", p)
+		}
+		if d := filepath.Dir(full); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+		}
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  atomic.Int64
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+	}
+	for range runtime.GOMAXPROCS(0) + 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
+				mu.Lock()
+				stop := first != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+				data, ok, err := src.File(paths[i])
+				if err == nil && !ok {
+					err = fmt.Errorf("no file %s", paths[i])
+				}
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(paths[i])), data, 0o644)
+				}
+				if err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
