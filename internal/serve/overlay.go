@@ -8,12 +8,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
-
 	"github.com/stratpub/stratpub/internal/diag"
+	hl "github.com/stratpub/stratpub/internal/highlight"
 )
 
 // contextLines is how many source lines the overlay shows on each side of
@@ -102,40 +98,38 @@ func highlight(src fs.FS, pos diag.Pos) template.HTML {
 	first := max(1, pos.Line-contextLines)
 	last := min(len(lines), pos.Line+contextLines)
 	code := strings.Join(lines[first-1:last], "\n") + "\n"
-	lexer := lexerFor(pos.File)
-	it, err := lexer.Tokenise(nil, code)
+	h, err := hl.HTML(langOf(pos.File, lines, pos.Line), code, hl.Options{
+		LineNumbers: true, FirstLine: first, Highlight: [2]int{pos.Line, pos.Line}})
 	if err != nil {
 		return ""
 	}
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(true),
-		chromahtml.BaseLineNumber(first),
-		chromahtml.HighlightLines([][2]int{{pos.Line, pos.Line}}))
-	var b bytes.Buffer
-	if err := f.Format(&b, styles.Get(chromaStyle), it); err != nil {
-		return ""
-	}
-	return template.HTML(b.String())
+	return h
 }
 
-// chromaStyle is the chroma style of the overlay's source lines.
-const chromaStyle = "github"
-
-func lexerFor(name string) chroma.Lexer {
-	var l chroma.Lexer
+// langOf names the language of the lines shown: the front matter of a
+// Markdown document is YAML.
+func langOf(name string, lines []string, line int) string {
 	switch path.Ext(name) {
 	case ".md":
-		// The interesting part of a document is usually its YAML front
-		// matter; the Markdown lexer highlights both passably.
-		l = lexers.Get("markdown")
+		if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
+			for i := 1; i < len(lines); i++ {
+				if strings.TrimSpace(lines[i]) == "---" {
+					if line <= i+1 {
+						return "yaml"
+					}
+					break
+				}
+			}
+		}
+		return "markdown"
+	case ".yaml", ".yml":
+		return "yaml"
 	case ".html":
-		l = lexers.Get("go-html-template")
-	default:
-		l = lexers.Match(name)
+		return "html"
+	case ".css":
+		return "css"
 	}
-	if l == nil {
-		l = lexers.Fallback
-	}
-	return chroma.Coalesce(l)
+	return "plain"
 }
 
 // overlayCSS returns the overlay's stylesheet: its own rules and the
@@ -143,9 +137,6 @@ func lexerFor(name string) chroma.Lexer {
 func overlayCSS(base []byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.Write(base)
-	f := chromahtml.New(chromahtml.WithClasses(true))
-	if err := f.WriteCSS(&b, styles.Get(chromaStyle)); err != nil {
-		return nil, err
-	}
+	b.Write(hl.CSS())
 	return b.Bytes(), nil
 }
