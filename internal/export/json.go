@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"html/template"
-	"regexp"
 	"strconv"
 
 	"github.com/stratpub/stratpub/internal/markdown"
@@ -212,15 +211,10 @@ func itemNumber(it *plan.Item) string {
 	return it.Objective.Number + "." + strconv.Itoa(it.N)
 }
 
-var siteLink = regexp.MustCompile(`(href|src)="` + regexp.QuoteMeta(markdown.SitePrefix) + `([^"]*)"`)
-
 // siteLinks rewrites the internal site: links of rendered HTML to
 // permalinks, which data consumers can follow.
 func siteLinks(pub *plan.Publication, h template.HTML) string {
-	return siteLink.ReplaceAllStringFunc(string(h), func(m string) string {
-		sub := siteLink.FindStringSubmatch(m)
-		return sub[1] + `="` + permalink(pub, sub[2]) + `"`
-	})
+	return markdown.RewriteSiteLinks(string(h), func(p string) string { return permalink(pub, p) })
 }
 
 // JSON renders the plan as the JSON export, indented, with a final newline.

@@ -180,17 +180,37 @@ func (w *walker) problem(off int, msg, hint string) {
 
 var vagueLinks = map[string]bool{"here": true, "click here": true, "more": true, "read more": true, "link": true, "this link": true, "this": true}
 
+// MaxDepth is the deepest nesting of Markdown elements (quotes in quotes,
+// lists in lists, emphasis in emphasis) a body may have. Deeper nesting is
+// never meaningful in a plan, and browsers flatten it anyway.
+const MaxDepth = 32
+
 func (w *walker) walk(doc ast.Node) {
+	depth := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
+			depth--
 			if n.Type() == ast.TypeBlock {
 				w.text.WriteByte(' ')
 			}
 			return ast.WalkContinue, nil
 		}
+		depth++
+		if depth > MaxDepth+1 { // +1: the document node
+			w.problem(blockOffset(n), fmt.Sprintf("the Markdown is nested more than %d levels deep", MaxDepth),
+				"flatten it: fewer quotes in quotes, lists in lists or emphasis in emphasis")
+			depth--
+			return ast.WalkSkipChildren, nil
+		}
 		switch n := n.(type) {
 		case *east.FootnoteList:
 			w.footnotes = n
+			// Footnotes hold links too: check and resolve them, without
+			// adding their text to the body's.
+			fw := walker{src: w.src, env: w.env, res: w.res, ids: w.ids}
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				fw.walk(c)
+			}
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			w.text.Write(n.Segment.Value(w.src))
@@ -204,6 +224,9 @@ func (w *walker) walk(doc ast.Node) {
 			return ast.WalkSkipChildren, nil
 		case *ast.AutoLink:
 			w.text.Write(n.URL(w.src))
+			if u := string(n.URL(w.src)); n.AutoLinkType == ast.AutoLinkURL && !SafeURL(u) {
+				w.problem(max(bytes.Index(w.src, []byte("<"+u)), 0), "link to "+strconv.Quote(u)+" is not allowed", safeLinkHint)
+			}
 		case *ast.Heading:
 			w.heading(n)
 		case *ast.Link:
@@ -272,9 +295,14 @@ func (w *walker) link(n *ast.Link) {
 		}
 		n.Destination = []byte(SitePrefix + t.URL)
 		if label == "" && !hasImage(n) {
+			// The walk visits the new child and adds its text.
 			n.AppendChild(n, ast.NewString([]byte(t.Title)))
-			w.text.WriteString(t.Title)
 		}
+		return
+	}
+	if !SafeURL(html.UnescapeString(dest)) { // goldmark decodes entities when it renders
+		w.problem(off, "link to "+strconv.Quote(dest)+" is not allowed", safeLinkHint)
+		n.Destination = nil
 		return
 	}
 	if label == "" && !hasImage(n) {
@@ -284,6 +312,8 @@ func (w *walker) link(n *ast.Link) {
 			"use words that make sense out of context, such as the title of the page linked to")
 	}
 }
+
+const safeLinkHint = "link with http:, https:, mailto: or tel:, a relative path, or ref:ID for a part of the plan; scripts and data: URLs never reach the site"
 
 func hasImage(n ast.Node) bool {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -495,4 +525,30 @@ func (r *nodeRenderer) footnoteLink(w util.BufWriter, src []byte, n ast.Node, en
 	}
 	fmt.Fprintf(w, `<sup class="fnref"><a id="%s" href="#%sfn-%s" role="doc-noteref" aria-label="Note %s">%s</a></sup>`, id, prefix, is, is, is)
 	return ast.WalkSkipChildren, nil
+}
+
+// RewriteSiteLinks replaces every href="site:PATH" and src="site:PATH" of
+// rendered HTML by the attribute value link(PATH). PATH is passed
+// unescaped and the result is escaped.
+func RewriteSiteLinks(s string, link func(path string) string) string {
+	const mark = `="` + SitePrefix
+	i := strings.Index(s, mark)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 64)
+	for i >= 0 {
+		b.WriteString(s[:i+2])
+		s = s[i+len(mark):]
+		end := strings.IndexByte(s, '"')
+		if end < 0 {
+			end = len(s)
+		}
+		b.WriteString(html.EscapeString(link(html.UnescapeString(s[:end]))))
+		s = s[end:]
+		i = strings.Index(s, mark)
+	}
+	b.WriteString(s)
+	return b.String()
 }

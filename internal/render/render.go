@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"path"
@@ -360,27 +359,7 @@ func (pg *Page) Rel(u string) string {
 // HTML makes the site links of a rendered body relative to this page:
 // every href="site:PATH" and src="site:PATH" becomes the link Rel gives.
 func (pg *Page) HTML(h template.HTML) template.HTML {
-	s := string(h)
-	const mark = `="` + markdown.SitePrefix
-	i := strings.Index(s, mark)
-	if i < 0 {
-		return h
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 64)
-	for i >= 0 {
-		b.WriteString(s[:i+2])
-		s = s[i+len(mark):]
-		end := strings.IndexByte(s, '"')
-		if end < 0 {
-			end = len(s)
-		}
-		b.WriteString(html.EscapeString(pg.Rel(html.UnescapeString(s[:end]))))
-		s = s[end:]
-		i = strings.Index(s, mark)
-	}
-	b.WriteString(s)
-	return template.HTML(b.String())
+	return template.HTML(markdown.RewriteSiteLinks(string(h), pg.Rel))
 }
 
 // Shift is HTML with its headings moved down by n levels, for bodies shown
@@ -609,6 +588,9 @@ func templateError(err error, theme fs.FS, page string) *diag.Error {
 	if m := tmplPos.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
+		if m[3] != "" {
+			col++ // text/template counts columns from 0
+		}
 		name := m[1]
 		if i := strings.LastIndexByte(name, ' '); i >= 0 {
 			name = name[i+1:]

@@ -14,7 +14,6 @@ package search
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -140,7 +139,7 @@ func Terms(text string, stop map[string]bool, skip string) []string {
 		seen[w] = true
 	}
 	var out []string
-	for _, w := range Tokens(urls.ReplaceAllString(text, " ")) {
+	for _, w := range Tokens(withoutURLs(text)) {
 		if seen[w] || stop[w] || len([]rune(w)) < 2 {
 			continue
 		}
@@ -160,8 +159,24 @@ func Terms(text string, stop map[string]bool, skip string) []string {
 	return slices.DeleteFunc(out, func(w string) bool { return redundant[w] })
 }
 
-// urls matches web addresses, whose parts are noise for search.
-var urls = regexp.MustCompile(`(?:https?://|www\.)\S+`)
+// withoutURLs blanks out web addresses, whose parts are noise for search:
+// from "http://", "https://" or "www." to the next space.
+func withoutURLs(text string) string {
+	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") {
+		return text
+	}
+	fields := strings.Fields(text)
+	for i, f := range fields {
+		cut := len(f)
+		for _, p := range []string{"http://", "https://", "www."} {
+			if j := strings.Index(f, p); j >= 0 && j < cut {
+				cut = j
+			}
+		}
+		fields[i] = f[:cut]
+	}
+	return strings.Join(fields, " ")
+}
 
 // Script returns the index of p as a script that sets the global variable
 // Global. The data is JSON, which is also valid JavaScript; each document
