@@ -74,7 +74,7 @@ func TestValidationRules(t *testing.T) {
 		{
 			name:  "invalid YAML",
 			files: map[string]string{beta: "---\ntype: objective\ntitle: \"Beta\n---\nBody\n"},
-			want:  []string{`content/goal-1/1.2-beta.md:3:1: invalid front matter: found unexpected end of stream | check the YAML syntax: indent with spaces (not tabs), put quotes around values that contain ": " or start with a special character, and close every quote`},
+			want:  []string{`content/goal-1/1.2-beta.md:3:8: invalid front matter: a quote that is never closed | end the value with the same quote it starts with; inside a "..." value write \" for a quote, inside '...' write ''`},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -91,8 +91,10 @@ func Dir(fsys fs.FS) (*Project, diag.List) {
 	case errors.Is(err, fs.ErrNotExist):
 		errs.Add(diag.Pos{File: ConfigFile}, "no configuration file",
 			"create stratpub.yaml at the root of the publication (see docs/authoring.md), or pass --source with the publication's folder")
+	case errors.Is(err, errTooLarge):
+		errs.Add(diag.Pos{File: ConfigFile}, err.Error(), "the configuration holds only the publication's settings; check that this is the right file")
 	case err != nil:
-		errs.Add(diag.Pos{File: ConfigFile}, err.Error(), "")
+		errs.Add(diag.Pos{File: ConfigFile}, cleanFSError(err), "check that the file is readable; symbolic links must stay inside the publication folder")
 	default:
 		d := &Doc{Path: ConfigFile}
 		if e := checkText(d.Path, cfg); e != nil {
@@ -164,8 +166,14 @@ func Ignored(base string) bool {
 func ReadDoc(fsys fs.FS, name string) (*Doc, *diag.Error) {
 	src, err := readFile(fsys, name)
 	if err != nil {
-		return nil, &diag.Error{Pos: diag.Pos{File: name}, Msg: cleanFSError(err),
-			Hint: "check that the file is readable; symbolic links must stay inside the publication folder"}
+		hint := "check that the file is readable; symbolic links must stay inside the publication folder"
+		switch {
+		case errors.Is(err, errTooLarge):
+			hint = fmt.Sprintf("split it into smaller documents; no source file may be larger than %d MiB", MaxFileSize>>20)
+		case errors.Is(err, errNotRegular):
+			hint = "remove it: content/ holds only text files"
+		}
+		return nil, &diag.Error{Pos: diag.Pos{File: name}, Msg: cleanFSError(err), Hint: hint}
 	}
 	return Parse(name, src)
 }
@@ -222,7 +230,25 @@ func Parse(name string, src []byte) (*Doc, *diag.Error) {
 	return d, nil
 }
 
+// errNotRegular is returned for named pipes, sockets and devices.
+var errNotRegular = errors.New("not a regular file")
+
+// errTooLarge is returned for files larger than MaxFileSize.
+var errTooLarge = fmt.Errorf("file is larger than the limit of %d MiB", MaxFileSize>>20)
+
+// readFile reads a source file, refusing folders and special files before
+// opening them (opening a named pipe would block the build for ever) and
+// reading at most MaxFileSize+1 bytes, so that memory stays bounded
+// whatever the file's size.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
+	if st, err := fs.Stat(fsys, name); err == nil {
+		switch {
+		case st.IsDir():
+			return nil, fmt.Errorf("%s is a folder, not a file", name)
+		case !st.Mode().IsRegular():
+			return nil, fmt.Errorf("%w (%s)", errNotRegular, st.Mode().Type())
+		}
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -236,7 +262,7 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than the limit of %d MiB", MaxFileSize>>20)
+		return nil, errTooLarge
 	}
 	return b, nil
 }
@@ -247,6 +273,9 @@ func cleanFSError(err error) string {
 		msg := pe.Err.Error()
 		if strings.Contains(msg, "escapes") || strings.Contains(msg, "outside") {
 			return "refused: the path leads outside the publication folder (" + msg + ")"
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return "the file does not exist (a symbolic link that leads nowhere?)"
 		}
 		return pe.Op + ": " + msg
 	}
@@ -298,30 +327,122 @@ func parseYAML(src []byte) (*yaml.Node, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-// yamlError turns a YAML parser error into a positioned error.
+// parserProblems are the messages of go.yaml.in/yaml/v3's parser (as
+// opposed to its scanner). The parser reports 0-based line numbers, the
+// scanner 1-based ones.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'": true, "did not find expected ',' or '}'": true,
+	"did not find expected '-' indicator": true, "did not find expected <document start>": true,
+	"did not find expected <stream-start>": true, "did not find expected key": true,
+	"did not find expected node content": true, "found duplicate %TAG directive": true,
+	"found duplicate %YAML directive": true, "found incompatible YAML document": true,
+	"found undefined tag handle": true,
+}
+
+// yamlError turns a YAML parser error into a positioned error. The YAML
+// library's line is only a starting point: it often names the line where
+// the enclosing construct began, so two common mistakes that come before it
+// are looked for in the text itself: a tab in the indentation, and a quote
+// that is never closed on its line.
 func yamlError(d *Doc, err error) *diag.Error {
 	msg := err.Error()
-	line := 1
+	line := 1 // within the YAML text
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		msg = m[2]
 		if m[1] != "" {
 			line, _ = strconv.Atoi(m[1])
+			if parserProblems[msg] {
+				line++
+			}
 		}
-		msg = m[2]
+	}
+	hint := "check the YAML syntax: indent with spaces (not tabs), put quotes around values that contain \": \" or start with a special character, and close every quote"
+	lines := strings.Split(string(d.Src), "\n")
+	// yamlLines are the lines of the YAML text: the front matter of a
+	// document (after its first "---" line), or the whole configuration.
+	first := d.MetaLine // index in lines of YAML line 1
+	last := len(lines)
+	if d.BodyOffset > 0 {
+		last = strings.Count(string(d.Src[:d.BodyOffset]), "\n") - 1
 	}
 	if line < 1 {
 		line = 1
 	}
-	hint := "check the YAML syntax: indent with spaces (not tabs), put quotes around values that contain \": \" or start with a special character, and close every quote"
+	if first+line > last {
+		line = max(last-first, 1)
+	}
+	col := 0
+	tabTo := first + line
 	if strings.Contains(msg, "tab") {
+		tabTo = last // the scanner reports where the construct began
+	}
+	if l, c, ok := findTab(lines, first, tabTo); ok {
+		line, col = l-first+1, c
+		msg = "a tab in the indentation"
+		hint = "indent YAML with spaces, never tabs"
+	} else if l, c, ok := findOpenQuote(lines, first, first+line); ok {
+		line, col = l-first+1, c
+		msg = "a quote that is never closed"
+		hint = "end the value with the same quote it starts with; inside a \"...\" value write \\\" for a quote, inside '...' write ''"
+	} else if strings.Contains(msg, "tab") {
 		hint = "indent YAML with spaces, never tabs"
 	}
-	col := 1
-	lines := strings.Split(string(d.Src), "\n")
-	if idx := line + d.MetaLine - 1; idx >= 0 && idx < len(lines) {
-		l := lines[idx]
-		col = len(l) - len(strings.TrimLeft(l, " \t")) + 1
+	if col == 0 {
+		col = 1
+		if idx := line + first - 1; idx >= 0 && idx < len(lines) {
+			l := lines[idx]
+			col = len(l) - len(strings.TrimLeft(l, " \t")) + 1
+		}
 	}
 	return &diag.Error{Pos: diag.Pos{File: d.Path, Line: line + d.MetaLine, Col: col}, Msg: "invalid front matter: " + msg, Hint: hint}
+}
+
+// findTab returns the first line in lines[from:to] whose indentation holds
+// a tab, with the tab's 1-based column.
+func findTab(lines []string, from, to int) (line, col int, ok bool) {
+	for i := from; i < to && i < len(lines); i++ {
+		l := lines[i]
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if j := strings.IndexByte(indent, '\t'); j >= 0 && len(indent) < len(l) {
+			return i, j + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// quoted finds a value that starts with a quote: after "key: ", "- " or both.
+var quoted = regexp.MustCompile(`^\s*(?:-\s+)?(?:[^\s"'#-][^:#]*:\s+)?(["'])`)
+
+// findOpenQuote returns the last line in lines[from:to] whose value opens
+// a quote that the line does not close, with the quote's 1-based column.
+func findOpenQuote(lines []string, from, to int) (line, col int, ok bool) {
+	for i := from; i < to && i < len(lines); i++ {
+		m := quoted.FindStringSubmatchIndex(lines[i])
+		if m == nil {
+			continue
+		}
+		q := lines[i][m[2]]
+		if !closes(lines[i][m[3]:], q) {
+			line, col, ok = i, m[2]+1, true
+		}
+	}
+	return line, col, ok
+}
+
+// closes reports whether s, the text after an opening quote q, holds the
+// closing quote.
+func closes(s string, q byte) bool {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case q == '"' && s[i] == '\\':
+			i++
+		case s[i] == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case s[i] == q:
+			return true
+		}
+	}
+	return false
 }
 
 // Clean reports whether name is a clean, relative, slash-separated path that

@@ -37,7 +37,7 @@ var allowedAttrs = map[string]bool{
 
 // Sanitize filters a fragment of raw HTML: only allowed elements and
 // attributes survive, never a script, an event handler, a style, or a URL
-// whose scheme is not http, https, mailto or a relative path.
+// whose scheme is not http, https, mailto, tel or a relative path.
 func Sanitize(s string) string {
 	var b strings.Builder
 	z := xhtml.NewTokenizer(strings.NewReader(s))
@@ -102,7 +102,7 @@ func Sanitize(s string) string {
 }
 
 // SafeURL reports whether a URL (already entity-decoded) may appear in a
-// link or image: a relative reference, or http, https or mailto.
+// link or image: a relative reference, or http, https, mailto or tel.
 func SafeURL(u string) bool {
 	// Browsers ignore ASCII whitespace and control characters inside a
 	// scheme ("java\tscript:"), so drop them before looking.
@@ -121,7 +121,7 @@ func SafeURL(u string) bool {
 		return true // the colon is in a path, not a scheme
 	}
 	switch lower[:colon] {
-	case "http", "https", "mailto":
+	case "http", "https", "mailto", "tel":
 		return true
 	}
 	return false

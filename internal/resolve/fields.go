@@ -161,7 +161,9 @@ func (f *fields) strings(key string, required bool, example string) []string {
 		}
 		out = append(out, s)
 	}
-	if required && len(out) == 0 && len(items) == 0 {
+	v := f.vals[key]
+	wrongKind := v.Kind != yaml.SequenceNode && !(v.Kind == yaml.ScalarNode && v.Tag == "!!null")
+	if required && len(out) == 0 && len(items) == 0 && !wrongKind { // list already reported a wrong kind
 		f.errs.Add(f.pos(key), fmt.Sprintf("%s: %q is empty", f.what, key), "list at least one item:\n  - "+example)
 	}
 	return out

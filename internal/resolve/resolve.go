@@ -522,7 +522,7 @@ func (r *resolver) convert() {
 	for _, w := range r.work {
 		for _, pr := range w.result.Problems {
 			pos := r.textPos(w, pr.Off)
-			if pr.Ref != "" {
+			if pr.Ref != "" || pr.Msg == "" { // an empty Ref is "ref:" with no ID
 				hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
 				if c := diag.Closest(pr.Ref, allIDs, 3); len(c) > 0 {
 					hint = "did you mean " + quoteJoin(c) + "?"
@@ -545,6 +545,15 @@ func (r *resolver) convert() {
 			seen[id] = true
 			bl := plan.Backlink{From: w.from, Target: id}
 			if t == w.from {
+				// A reference is a link, so A→B→A is fine; but a link from
+				// an item to itself leads nowhere (its empty text would be
+				// the title of the page the reader is on).
+				off := max(strings.Index(string(w.src), "(ref:"+id+")"), 0)
+				if i := strings.LastIndexByte(string(w.src[:off]), '['); i >= 0 {
+					off = i
+				}
+				r.errs.Add(r.textPos(w, off), fmt.Sprintf("%q refers to itself", "ref:"+id),
+					"link to another part of the plan, or remove the link")
 				continue
 			}
 			t.Backlinks = append(t.Backlinks, bl)

@@ -1,0 +1,128 @@
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	xhtml "golang.org/x/net/html"
+
+	"github.com/stratpub/stratpub/internal/markdown"
+)
+
+const fuzzConfig = "title: T\norganization: O\nperiod: P\nlanguage: en\npublication_date: 2020-01-02\n"
+
+// FuzzBuild runs the whole load → resolve → render path on a publication
+// whose configuration and one document are arbitrary. It must return
+// (never panic); every problem must name a file; and a site that builds
+// must have only clean paths and pages in which nothing can run.
+// Seeds: testdata/fuzz/FuzzBuild and the cases below.
+func FuzzBuild(f *testing.F) {
+	for _, s := range [][2]string{
+		{fuzzConfig, "---\ntype: section\nid: s\ntitle: S\nmatter: front\norder: 1\n---\nText [](ref:goal-1).\n"},
+		{fuzzConfig + "allow_raw_html: true\n", "---\ntype: section\nid: s\ntitle: S\nmatter: back\norder: 1\n---\n<img src=x onerror=alert(1)><a href=\"jav&#x09;ascript:x\">x</a>\n"},
+		{fuzzConfig, "---\ntype: objective\nnumber: \"1.1\"\ntitle: A\nstatement: S\noutcomes: [\"<script>x</script>\"]\nactivities: [\"[](ref:objective-1.1)\"]\n---\n"},
+		{fuzzConfig + "base_url: \"https://x.example/\"\n", "---\ntype: section\nid: index\ntitle: S\nmatter: front\norder: 1\n---\n"},
+		{"\xef\xbb\xbf" + strings.ReplaceAll(fuzzConfig, "\n", "\r\n"), "---\r\ntype: goal\r\nnumber: 2\r\nname: N\r\nstatement: S\r\n---\r\n"},
+		{"title: [", "---\n"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, config, doc string) {
+		fsys := fstest.MapFS{
+			"stratpub.yaml":     {Data: []byte(config)},
+			"content/goal.md":   {Data: []byte("---\ntype: goal\nnumber: 1\nname: ONE\nstatement: S\n---\nIntro.\n")},
+			"content/fuzzed.md": {Data: []byte(doc)},
+		}
+		site, errs := Build(context.Background(), Config{Source: fsys})
+		for _, e := range errs {
+			if e.Pos.File == "" && !strings.Contains(e.Msg, "template") {
+				t.Fatalf("problem without a file: %v", e)
+			}
+		}
+		if site == nil {
+			if len(errs) == 0 {
+				t.Fatal("no site and no error")
+			}
+			return
+		}
+		for _, file := range site.Files {
+			if !fs.ValidPath(file.Path) || strings.Contains(file.Path, "\\") {
+				t.Fatalf("file path %q", file.Path)
+			}
+			if strings.HasSuffix(file.Path, ".html") {
+				if why := unsafePage(file.Data); why != "" {
+					t.Fatalf("%s: %s", file.Path, why)
+				}
+			}
+		}
+	})
+}
+
+// unsafePage says what in a built page could run, or "".
+func unsafePage(page []byte) string {
+	doc, err := xhtml.Parse(strings.NewReader(string(page)))
+	if err != nil {
+		return err.Error()
+	}
+	var walk func(n *xhtml.Node) string
+	walk = func(n *xhtml.Node) string {
+		if n.Type == xhtml.ElementNode {
+			switch n.Data {
+			case "script":
+				typ, src := "", ""
+				for _, a := range n.Attr {
+					switch a.Key {
+					case "type":
+						typ = a.Val
+					case "src":
+						src = a.Val
+					}
+				}
+				if typ == "application/ld+json" {
+					if n.FirstChild == nil || !json.Valid([]byte(n.FirstChild.Data)) {
+						return "JSON-LD that is not JSON"
+					}
+				} else if !strings.Contains(src, "assets/") || strings.Contains(src, ":") {
+					return "script " + src
+				}
+			case "iframe", "object", "embed", "base", "svg", "math":
+				return "<" + n.Data + ">"
+			}
+			for _, a := range n.Attr {
+				k := strings.ToLower(a.Key)
+				if strings.HasPrefix(k, "on") || k == "srcdoc" || k == "formaction" {
+					return n.Data + " " + k
+				}
+				if (k == "href" || k == "src" || k == "action") && !markdown.SafeURL(a.Val) {
+					return n.Data + " " + k + "=" + a.Val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if why := walk(c); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return walk(doc)
+}
+
+// TestUnsafePage is the negative control of unsafePage.
+func TestUnsafePage(t *testing.T) {
+	for _, h := range []string{
+		`<p onclick="x">`, `<a href="javascript:x">`, `<script>x</script>`, `<iframe src="a">`,
+		`<script type="application/ld+json">{"a":</script>`, `<a href=" java&#9;script:x">`,
+	} {
+		if unsafePage([]byte(h)) == "" {
+			t.Errorf("accepted %s", h)
+		}
+	}
+	if why := unsafePage([]byte(`<script src="assets/a.js"></script><a href="../b/">b</a><script type="application/ld+json">{"a":1}</script>`)); why != "" {
+		t.Errorf("refused a clean page: %s", why)
+	}
+}
