@@ -27,9 +27,12 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -143,13 +146,31 @@ func Dir(fsys fs.FS) (*Project, diag.List) {
 		errs.Add(diag.Pos{File: ContentDir}, "no Markdown documents found",
 			"add sections, goals and objectives as .md files under content/ (see docs/authoring.md)")
 	}
-	for _, name := range paths {
-		d, derr := ReadDoc(fsys, name)
-		if derr != nil {
-			errs = append(errs, derr)
+	// Read and parse the documents in parallel; keep them in path order.
+	docs := make([]*Doc, len(paths))
+	derrs := make([]*diag.Error, len(paths))
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
+				docs[i], derrs[i] = ReadDoc(fsys, paths[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range paths {
+		if derrs[i] != nil {
+			errs = append(errs, derrs[i])
 			continue
 		}
-		p.Docs = append(p.Docs, d)
+		p.Docs = append(p.Docs, docs[i])
 	}
 	return p, errs
 }
