@@ -75,7 +75,7 @@ func (r *Renderer) PrintEdition(numbers map[string]int) ([]byte, error) {
 	pg := *r.pages[i]
 	pg.PageNumbers = numbers
 	var buf bytes.Buffer
-	if err := r.tmpl[pg.Kind].ExecuteTemplate(&buf, "base.html", &pg); err != nil {
+	if err := r.tmpl.execute(&buf, pg.Kind, &pg); err != nil {
 		return nil, templateError(err, nil, pg.Path)
 	}
 	return buf.Bytes(), nil

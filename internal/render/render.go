@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -28,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/markdown"
@@ -121,7 +123,7 @@ type Page struct {
 // renders pages on demand, with the same bytes a full build writes.
 type Renderer struct {
 	site   *Site
-	tmpl   map[string]*template.Template
+	tmpl   *templates
 	pages  []*Page
 	byPath map[string]int
 	static []File         // assets and extra files
@@ -200,7 +202,7 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 
 func (r *Renderer) page(buf *bytes.Buffer, i int) error {
 	pg := r.pages[i]
-	if err := r.tmpl[pg.Kind].ExecuteTemplate(buf, "base.html", pg); err != nil {
+	if err := r.tmpl.execute(buf, pg.Kind, pg); err != nil {
 		return templateError(err, nil, pg.Path)
 	}
 	return nil
@@ -526,7 +528,7 @@ var funcs = template.FuncMap{
 }
 
 // parseTemplates parses base.html with each page template.
-func parseTemplates(theme fs.FS) (map[string]*template.Template, diag.List) {
+func parseTemplates(theme fs.FS) (*templates, diag.List) {
 	var errs diag.List
 	read := func(name string) string {
 		b, err := fs.ReadFile(theme, "templates/"+name)
@@ -554,7 +556,9 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, diag.List) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	out := map[string]*template.Template{}
+	// One template set serves every page kind, so that the shared blocks
+	// are escaped once: each page file's "main" is added as "main/KIND",
+	// and each kind gets a copy of base.html, "page/KIND", calling it.
 	kinds := make([]string, 0, len(pageTemplates))
 	for k := range pageTemplates {
 		kinds = append(kinds, k)
@@ -562,18 +566,79 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, diag.List) {
 	sort.Strings(kinds)
 	for _, kind := range kinds {
 		name := pageTemplates[kind]
-		t, err := base.Clone()
-		if err == nil {
-			_, err = t.New(name).Parse(read(name))
-		}
+		file, err := template.New(name).Funcs(funcs).Parse(read(name))
 		if err != nil {
 			errs = append(errs, templateError(err, theme, ""))
 			continue
 		}
-		out[kind] = t
+		main := file.Lookup("main")
+		if main == nil {
+			errs.Add(diag.Pos{File: "templates/" + name, Line: 1, Col: 1}, "template defines no \"main\" block",
+				"wrap the page's content in {{define \"main\"}} ... {{end}}; base.html shows it")
+			continue
+		}
+		for _, t := range file.Templates() {
+			if t.Tree == nil || t.Name() == name {
+				continue
+			}
+			as := t.Name()
+			if as == "main" {
+				as = "main/" + kind
+			}
+			if _, err := base.AddParseTree(as, t.Tree); err != nil {
+				errs = append(errs, templateError(err, theme, ""))
+			}
+		}
+		page := base.Lookup("base.html").Tree.Copy()
+		renameCalls(page.Root, "main", "main/"+kind)
+		if _, err := base.AddParseTree("page/"+kind, page); err != nil {
+			errs = append(errs, templateError(err, theme, ""))
+		}
 	}
-	return out, errs
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &templates{set: base}, nil
 }
+
+// templates is the parsed template set.
+type templates struct{ set *template.Template }
+
+// execute renders the page of the given kind.
+func (t *templates) execute(w io.Writer, kind string, data any) error {
+	return t.set.ExecuteTemplate(w, "page/"+kind, data)
+}
+
+// renameCalls renames the {{template "from"}} calls under n.
+func renameCalls(n parse.Node, from, to string) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			renameCalls(c, from, to)
+		}
+	case *parse.TemplateNode:
+		if n.Name == from {
+			n.Name = to
+		}
+	case *parse.IfNode:
+		renameCalls(n.List, from, to)
+		renameCalls(n.ElseList, from, to)
+	case *parse.RangeNode:
+		renameCalls(n.List, from, to)
+		renameCalls(n.ElseList, from, to)
+	case *parse.WithNode:
+		renameCalls(n.List, from, to)
+		renameCalls(n.ElseList, from, to)
+	}
+}
+
+var (
+	internalName = regexp.MustCompile(`"main/[a-z]+"`)
+	internalPage = regexp.MustCompile(`"page/[a-z]+"`)
+)
 
 var tmplPos = regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
@@ -596,7 +661,9 @@ func templateError(err error, theme fs.FS, page string) *diag.Error {
 			name = name[i+1:]
 		}
 		name = strings.TrimPrefix(name, "html/template:")
-		rest := m[4]
+		// Name the blocks as the author wrote them, not as they are kept.
+		rest := internalName.ReplaceAllString(m[4], `"main"`)
+		rest = internalPage.ReplaceAllString(rest, `"base.html"`)
 		if strings.Contains(rest, "can't evaluate field") {
 			hint = "the field does not exist on this page's data; see docs/templates.md for the fields each page has"
 		}
