@@ -403,3 +403,23 @@ func buildErrors(t *testing.T, src string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestBacklinksOncePerReferrer checks that an item linking to an objective
+// and to one of its activities is listed once on the objective's page.
+func TestBacklinksOncePerReferrer(t *testing.T) {
+	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	writeFile(t, filepath.Join(src, "content/back/conclusion.md"), "---\ntype: section\nid: conclusion\ntitle: \"Conclusion\"\nmatter: back\norder: 10\n---\nSee [](ref:objective-2.1), [](ref:activity-2.1.1) and [](ref:outcome-2.1.1).\n")
+	dir, _ := sitetest.Build(t, src)
+	pages := parseSite(t, dir)
+	secs := find(pages["objectives/2.1/index.html"].doc, func(n *html.Node) bool { return hasClass(n, "backlinks") })
+	if len(secs) != 1 {
+		t.Fatal("objective 2.1 has no backlinks section")
+	}
+	var from []string
+	for _, a := range find(secs[0], func(n *html.Node) bool { return n.Data == "a" }) {
+		from = append(from, text(a))
+	}
+	if got := strings.Join(from, "|"); got != "Goal 1: ONE|Conclusion" {
+		t.Errorf("backlinks of 2.1 = %q; want the conclusion once", got)
+	}
+}

@@ -534,7 +534,16 @@ func (r *resolver) convert() {
 		}
 		w.set(w.result)
 	}
-	// Backlinks, in reading order of the referring items.
+	// Backlinks, in reading order of the referring items; each referring
+	// item once per target, however many of its texts or links point there.
+	type edge struct{ to, from *plan.Ref }
+	linked := map[edge]bool{}
+	add := func(to *plan.Ref, bl plan.Backlink) {
+		if e := (edge{to, bl.From}); !linked[e] {
+			linked[e] = true
+			to.Backlinks = append(to.Backlinks, bl)
+		}
+	}
 	for _, w := range r.ordered() {
 		seen := map[string]bool{}
 		for _, id := range w.result.Refs {
@@ -556,11 +565,11 @@ func (r *resolver) convert() {
 					"link to another part of the plan, or remove the link")
 				continue
 			}
-			t.Backlinks = append(t.Backlinks, bl)
+			add(t, bl)
 			if t.Kind == "outcome" || t.Kind == "activity" {
 				// The objective page lists references to its parts too.
 				if o := refs["objective-"+objectiveNumber(id)]; o != nil && o != w.from {
-					o.Backlinks = append(o.Backlinks, bl)
+					add(o, bl)
 				}
 			}
 		}
