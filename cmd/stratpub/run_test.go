@@ -50,7 +50,7 @@ func TestUsageAndHelp(t *testing.T) {
 }
 
 func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
-	src := copyPub(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	out := filepath.Join(t.TempDir(), "site")
 	code, o, e := runCmd("build", "--source", src, "--out", out)
 	if code != 0 {
@@ -97,7 +97,7 @@ func TestBuildSummaryAndFailedBuildKeepsOutput(t *testing.T) {
 }
 
 func TestBuildRefusesForeignFolder(t *testing.T) {
-	src := copyPub(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	out := t.TempDir()
 	os.WriteFile(filepath.Join(out, "precious.txt"), []byte("mine"), 0o644)
 	code, _, e := runCmd("build", "--source", src, "--out", out)
@@ -131,27 +131,4 @@ func treeBytes(t *testing.T, dir string) string {
 		return nil
 	})
 	return b.String()
-}
-
-func copyPub(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "pub")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }

@@ -336,7 +336,7 @@ func TestCheckOutput(t *testing.T) {
 // TestThemeOverride checks that a publication's own templates and assets
 // replace the defaults file by file.
 func TestThemeOverride(t *testing.T) {
-	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	writeFile(t, filepath.Join(src, "templates", "404.html"), `{{define "main"}}<h1>Lost</h1><p>Custom not-found page.</p>{{end}}`)
 	writeFile(t, filepath.Join(src, "assets", "extra.txt"), "hello")
 	dir, _ := sitetest.Build(t, src)
@@ -352,29 +352,6 @@ func TestThemeOverride(t *testing.T) {
 	if len(matches) != 1 {
 		t.Errorf("project asset not published: %v", matches)
 	}
-}
-
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "pub")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 func writeFile(t *testing.T, name, data string) {
@@ -407,7 +384,7 @@ func buildErrors(t *testing.T, src string) []string {
 // TestBacklinksOncePerReferrer checks that an item linking to an objective
 // and to one of its activities is listed once on the objective's page.
 func TestBacklinksOncePerReferrer(t *testing.T) {
-	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	writeFile(t, filepath.Join(src, "content/back/conclusion.md"), "---\ntype: section\nid: conclusion\ntitle: \"Conclusion\"\nmatter: back\norder: 10\n---\nSee [](ref:objective-2.1), [](ref:activity-2.1.1) and [](ref:outcome-2.1.1).\n")
 	dir, _ := sitetest.Build(t, src)
 	pages := parseSite(t, dir)

@@ -78,7 +78,7 @@ func TestValidationRules(t *testing.T) {
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+			src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 			for name, data := range c.files {
 				writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data)
 			}
@@ -101,7 +101,7 @@ func TestValidationRules(t *testing.T) {
 // TestAllErrorsInOneRun checks that problems in several files are all
 // reported by one build.
 func TestAllErrorsInOneRun(t *testing.T) {
-	src := copyDir(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
 	writeFile(t, filepath.Join(src, "content/goal-1/1.1-alpha.md"), "---\ntype: objective\nnumber: \"1.1\"\ntitle: \"A\"\nstatement: \"s\"\noutcomes: [\"o\"]\nactivities: [\"a\"]\ncolour: red\n---\n[](ref:nope-1)\n")
 	writeFile(t, filepath.Join(src, "content/back/conclusion.md"), "---\ntype: section\nid: conclusion\ntitle: \"C\"\nmatter: middle\norder: 1\n---\n[](ref:goal-9)\n")
 	got := buildErrors(t, src)

@@ -4,6 +4,7 @@ package sitetest
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,4 +47,29 @@ func Build(t testing.TB, dir string) (string, *build.Site) {
 func CBP(t testing.TB) (string, *build.Site) {
 	t.Helper()
 	return Build(t, RepoRoot(t))
+}
+
+// Copy copies the publication folder src into a new temporary folder and
+// returns its path, so that a test can change files without touching src.
+func Copy(t testing.TB, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "pub")
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
