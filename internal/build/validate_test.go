@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
@@ -118,5 +120,28 @@ func TestAllErrorsInOneRun(t *testing.T) {
 		if !strings.HasPrefix(got[i], w) {
 			t.Errorf("error %d:\n  %s\nwant prefix:\n  %s", i, got[i], w)
 		}
+	}
+}
+
+// TestFigureCreditAlone checks that a figure may have a credit and no
+// caption, but not neither.
+func TestFigureCreditAlone(t *testing.T) {
+	const alpha = "content/goal-1/1.1-alpha.md"
+	front := "---\ntype: objective\nnumber: \"1.1\"\ntitle: \"Alpha\"\nstatement: \"s\"\noutcomes: [\"o\"]\nactivities: [\"a\"]\nfigures:\n"
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	writeFile(t, filepath.Join(src, alpha), front+"  - credit: \"Photo by A. Person\"\n---\nBody.\n")
+	if got := buildErrors(t, src); len(got) != 0 {
+		t.Fatalf("a credit alone should build; got:\n%s", strings.Join(got, "\n"))
+	}
+	dir, _ := sitetest.Build(t, src)
+	pages := parseSite(t, dir)
+	caps := find(pages["objectives/1.1/index.html"].doc, func(n *html.Node) bool { return n.Data == "figcaption" })
+	if len(caps) != 1 || text(caps[0]) != "Photo by A. Person" {
+		t.Errorf("figcaption of a credit-only figure: %d found", len(caps))
+	}
+	writeFile(t, filepath.Join(src, alpha), front+"  - image: \"\"\n---\nBody.\n")
+	want := `content/goal-1/1.1-alpha.md:9:5: figure has neither a caption nor a credit | add caption: saying what the image shows, and credit: who made it`
+	if got := buildErrors(t, src); len(got) != 1 || got[0] != want {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 }

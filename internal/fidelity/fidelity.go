@@ -61,11 +61,6 @@ var furniture = []Rule{
 	// headings without the colon.
 	{regexp.MustCompile(`(?m)^(Desired outcome|Key activities):$`),
 		"sidebar label"},
-	// The credit of a photograph printed without a caption (before objective
-	// 1.4). A figure needs a caption in the content format, so the credit
-	// cannot be published alone; docs/editorial-notes.md records it.
-	{regexp.MustCompile(`(?m)^Photo by Artens/Shutterstock$`),
-		"credit of an uncaptioned photograph"},
 }
 
 // separateLines lists blocks of the source whose lines are separate items

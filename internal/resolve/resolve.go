@@ -246,10 +246,14 @@ func (r *resolver) figures(d *load.Doc, f *fields, owner string) []*plan.Figure 
 		ff := newFields(d, it, "figure", &r.errs)
 		fig := &plan.Figure{
 			ID:      fmt.Sprintf("%sfigure-%d", owner, i+1),
-			Caption: ff.str("caption", true, "\"What the photograph shows.\""),
+			Caption: ff.str("caption", false, ""),
 			Credit:  ff.str("credit", false, ""),
 			Image:   ff.str("image", false, ""),
 			Alt:     ff.str("alt", false, ""),
+		}
+		if fig.Caption == "" && fig.Credit == "" {
+			r.errs.Add(ff.doc.Pos(it), "figure has neither a caption nor a credit",
+				"add caption: saying what the image shows, and credit: who made it")
 		}
 		if fig.Image != "" {
 			switch {
