@@ -1,8 +1,10 @@
 // Command stratpub turns a strategic plan written as Markdown into a static
 // website, a print edition and open data.
 //
-//	stratpub build [--source DIR] [--out DIR] [--base-url URL] [--force]
+//	stratpub build [--source DIR] [--out DIR] [--base-url URL] [--force] [--pdf]
 //	stratpub check [--source DIR]
+//	stratpub serve [--source DIR] [--port N] [--bind ADDR] [--open]
+//	stratpub pdf   [--source DIR] [--out FILE.pdf] [--chromium PATH]
 //	stratpub version
 //	stratpub help
 //

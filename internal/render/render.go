@@ -5,7 +5,7 @@
 // Templates live in templates/: base.html defines the page shell and shared
 // blocks; each page kind has its own file that defines "main" (home.html,
 // goal.html, objective.html, section.html, summary.html, outcomes.html,
-// activities.html, print.html, 404.html). Every page template receives a
+// activities.html, print.html, data.html, 404.html). Every page template receives a
 // *Page. All links are relative, so the site works from disk and under any
 // sub-path.
 package render
