@@ -46,6 +46,19 @@ type Site struct {
 type Prepared struct {
 	Plan     *plan.Plan
 	Renderer *render.Renderer
+	opts     render.Options // what Renderer was made with, for Retheme
+}
+
+// Retheme prepares the rendering of p's plan again with the templates and
+// assets now in cfg.Source, reusing everything else: the result is the
+// same as Prepare's when only templates/ and assets/ changed since p was
+// prepared.
+func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
+	r, errs := render.New(p.Plan, Theme(cfg.Source), p.opts)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts}, nil
 }
 
 // Prepare loads and resolves the publication and prepares its rendering.
@@ -91,7 +104,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if len(rerr) > 0 {
 		return nil, rerr
 	}
-	return &Prepared{Plan: pl, Renderer: r}, nil
+	return &Prepared{Plan: pl, Renderer: r, opts: opts}, nil
 }
 
 // Build loads, resolves and renders the publication. On error the list

@@ -169,7 +169,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // the snapshot; then it tells the open pages.
 func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	start := time.Now()
-	prep, errs := build.Prepare(ctx, build.Config{Source: s.root.FS()})
+	cfg := build.Config{Source: s.root.FS()}
+	var prep *build.Prepared
+	var errs diag.List
+	if prev := s.snap.Load(); prev != nil && s.fail.Load() == nil && themeOnly(b.Paths) {
+		// The plan cannot have changed: render it again with the new theme.
+		prep, errs = prev.prep.Retheme(cfg)
+	} else {
+		prep, errs = build.Prepare(ctx, cfg)
+	}
 	if ctx.Err() != nil {
 		return
 	}
@@ -204,6 +212,17 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		return
 	}
 	s.hub.send(event{name: "reload", data: "{}"})
+}
+
+// themeOnly reports whether every changed path is a template or an asset
+// of the publication, which cannot change its plan.
+func themeOnly(paths []string) bool {
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "templates/") && !strings.HasPrefix(p, "assets/") {
+			return false
+		}
+	}
+	return len(paths) > 0
 }
 
 // cssOnly reports whether every changed path is a stylesheet of the
