@@ -102,10 +102,24 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose bool, stde
 		if edit, err = firstObjective(dir); err != nil {
 			return nil, err
 		}
-	} else if k > 1 {
+	} else if k > 1 && strings.HasPrefix(filepath.ToSlash(edit), "content/") {
 		edit = scale.CopyDir(1) + strings.TrimPrefix(filepath.ToSlash(edit), "content")
 	}
 	target := filepath.Join(dir, filepath.FromSlash(edit))
+	if _, err := os.Stat(target); err != nil && k > 1 {
+		// A scaled copy has no templates/ or assets/ of its own: give it
+		// the source's file to edit (the same as the default it replaces).
+		data, rerr := os.ReadFile(filepath.Join(src, filepath.FromSlash(edit)))
+		if rerr != nil {
+			return nil, fmt.Errorf("the file to edit: %w", rerr)
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return nil, err
+		}
+	}
 	orig, err := os.ReadFile(target)
 	if err != nil {
 		return nil, fmt.Errorf("the file to edit: %w", err)
@@ -161,8 +175,8 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose bool, stde
 		if err != nil {
 			return nil, fmt.Errorf("edit %d: %w", i, err)
 		}
-		if e.name != "reload" {
-			return nil, fmt.Errorf("edit %d: got event %q, want reload", i, e.name)
+		if e.name != "reload" && e.name != "css" {
+			return nil, fmt.Errorf("edit %d: got event %q, want reload or css", i, e.name)
 		}
 		mu.Lock()
 		errs := lastErrs
