@@ -2,10 +2,6 @@ package render
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,12 +32,7 @@ func (s *Site) printPages(p *plan.Plan) []File {
 		fmt.Fprintf(&b, ".print-part.%s { page: %s; }\n", name, name)
 		fmt.Fprintf(&b, "@page %s { @top-center { content: %s; } }\n", name, cssString(fmt.Sprintf("Goal %d: %s", g.Number, g.Name)))
 	}
-	data := []byte(b.String())
-	sum := sha256.Sum256(data)
-	out := "assets/print-pages." + hex.EncodeToString(sum[:])[:10] + ".css"
-	h := sha512.Sum384(data)
-	s.assets[PrintPagesCSS] = asset{path: out, sri: "sha384-" + base64.StdEncoding.EncodeToString(h[:])}
-	return []File{{Path: out, Data: data}}
+	return []File{s.addAsset(PrintPagesCSS, []byte(b.String()))}
 }
 
 // cssString quotes s as a CSS string.
