@@ -27,17 +27,15 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/parallel"
 )
 
 // ConfigFile is the name of the configuration file at the publication root.
@@ -149,22 +147,7 @@ func Dir(fsys fs.FS) (*Project, diag.List) {
 	// Read and parse the documents in parallel; keep them in path order.
 	docs := make([]*Doc, len(paths))
 	derrs := make([]*diag.Error, len(paths))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(paths) {
-					return
-				}
-				docs[i], derrs[i] = ReadDoc(fsys, paths[i])
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(paths), func(i int) { docs[i], derrs[i] = ReadDoc(fsys, paths[i]) })
 	for i := range paths {
 		if derrs[i] != nil {
 			errs = append(errs, derrs[i])

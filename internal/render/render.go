@@ -24,15 +24,14 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template/parse"
 
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/resolve"
 )
@@ -214,32 +213,18 @@ func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
 	pages := r.pages
 	out := make([][]byte, len(pages))
 	perr := make([]error, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for i := range next {
-				if ctx.Err() != nil {
-					perr[i] = ctx.Err()
-					continue
-				}
-				buf.Reset()
-				if err := r.page(&buf, i); err != nil {
-					perr[i] = err
-					continue
-				}
-				out[i] = bytes.Clone(buf.Bytes())
-			}
-		}()
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(pages), func(i int) {
+		if ctx.Err() != nil {
+			perr[i] = ctx.Err()
+			return
+		}
+		var buf bytes.Buffer
+		if err := r.page(&buf, i); err != nil {
+			perr[i] = err
+			return
+		}
+		out[i] = buf.Bytes()
+	})
 	for _, err := range perr {
 		if err == nil {
 			continue

@@ -10,11 +10,9 @@ import (
 	"html/template"
 	"net/url"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -22,6 +20,7 @@ import (
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
 )
 
@@ -499,24 +498,12 @@ func (r *resolver) convert() {
 	exists := func(p string) bool {
 		return load.Clean(p) && r.opts.Exists != nil && r.opts.Exists(p)
 	}
-	var wg sync.WaitGroup
-	next := make(chan *pending)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for w := range next {
-				w.env.Ref = lookup
-				w.env.Asset = exists
-				w.result = r.conv.Convert(w.src, w.env)
-			}
-		}()
-	}
-	for _, w := range r.work {
-		next <- w
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(r.work), func(i int) {
+		w := r.work[i]
+		w.env.Ref = lookup
+		w.env.Asset = exists
+		w.result = r.conv.Convert(w.src, w.env)
+	})
 
 	var allIDs []string
 	for id := range refs {

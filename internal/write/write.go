@@ -15,10 +15,10 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 
+	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/render"
 )
 
@@ -213,48 +213,29 @@ func writeAll(dir string, src Source) error {
 			made[d] = true
 		}
 	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  atomic.Int64
-	)
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
+	// One more worker than processors: writing waits on the disk.
+	errs := make([]error, len(paths))
+	var failed atomic.Bool
+	parallel.ForWorkers(len(paths), runtime.GOMAXPROCS(0)+1, func(i int) {
+		if failed.Load() {
+			return
 		}
-		mu.Unlock()
+		data, ok, err := src.File(paths[i])
+		if err == nil && !ok {
+			err = fmt.Errorf("no file %s", paths[i])
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(paths[i])), data, 0o644)
+		}
+		if err != nil {
+			errs[i] = err
+			failed.Store(true)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err // the first in path order
+		}
 	}
-	for range runtime.GOMAXPROCS(0) + 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(paths) {
-					return
-				}
-				mu.Lock()
-				stop := first != nil
-				mu.Unlock()
-				if stop {
-					return
-				}
-				data, ok, err := src.File(paths[i])
-				if err == nil && !ok {
-					err = fmt.Errorf("no file %s", paths[i])
-				}
-				if err == nil {
-					err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(paths[i])), data, 0o644)
-				}
-				if err != nil {
-					fail(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
+	return nil
 }
