@@ -14,6 +14,10 @@ import (
 	"github.com/stratpub/stratpub/internal/browser"
 )
 
+// live is true once the page is loaded and subscribed to the server's
+// events, so that a change made from then on reaches it.
+const pageLive = `document.readyState === "complete" && window.stratpubLive === true`
+
 // waitFor evaluates a JavaScript expression until it is true. It keeps
 // trying across reloads, when evaluation fails while the page changes.
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
@@ -55,8 +59,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 600), chromedp.Navigate(l.base+"objectives/1.3/")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "the page and its event stream", `document.readyState === "complete"`)
-	time.Sleep(200 * time.Millisecond) // the EventSource connects
+	waitFor(t, ctx, "the page and its event stream", pageLive)
 
 	// Scroll, then edit the objective's Markdown on disk.
 	y := eval[float64](t, ctx, `window.scrollTo({top: 700, behavior: "instant"}), scrollY`)
@@ -67,8 +70,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	obj := l.read(objFile)
 	l.write(objFile, obj+"\nA sentence written while the page was open.\n")
 	waitFor(t, ctx, "the new text", `document.body.innerText.includes("A sentence written while the page was open.")`)
-	waitFor(t, ctx, "the scroll restored", `document.readyState === "complete"`)
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, ctx, "the reloaded page and its event stream", pageLive)
 	if got := eval[float64](t, ctx, `scrollY`); math.Abs(got-y) > 2 {
 		t.Errorf("scroll position %v after the reload; want %v", got, y)
 	}
@@ -98,6 +100,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	// Fix it: the overlay goes by itself.
 	l.write(objFile, obj)
 	waitFor(t, ctx, "the overlay to go", `document.readyState === "complete" && !document.getElementById("stratpub-error") && document.body.innerText.includes("Secure and Compliant Trade")`)
+	waitFor(t, ctx, "the reloaded page's event stream", pageLive)
 
 	// A stylesheet change swaps the stylesheet; the page is not reloaded.
 	eval[bool](t, ctx, `window.stratpubMark = 2, true`)

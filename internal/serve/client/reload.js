@@ -56,6 +56,8 @@
   };
 
   var events = new EventSource("/_stratpub/events");
+  // The server greets each subscriber; from then on no change is missed.
+  events.addEventListener("hello", function () { window.stratpubLive = true; });
   events.addEventListener("reload", reload);
   events.addEventListener("css", function (e) { swapCSS(JSON.parse(e.data)); });
   window.addEventListener("pagehide", function () { events.close(); });
