@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -372,10 +373,14 @@ func TestEventsFromAnotherOrigin(t *testing.T) {
 	r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
 	r.Host = "127.0.0.1:1414"
 	r.Header.Set("Origin", "http://127.0.0.1:1414")
-	w := httptest.NewRecorder()
+	w := &firstWrite{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{})}
 	done := make(chan struct{})
 	go func() { h.ServeHTTP(w, r); close(done) }()
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-w.wrote:
+	case <-time.After(10 * time.Second):
+		t.Error("same origin: no event within 10 s")
+	}
 	cancel()
 	<-done
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "event: hello") {
@@ -399,4 +404,18 @@ func TestRecoverPanics(t *testing.T) {
 	}()
 	recoverPanics(&log, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })).
 		ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+}
+
+// firstWrite is a response recorder that says when the handler first
+// writes to it.
+type firstWrite struct {
+	*httptest.ResponseRecorder
+	once  sync.Once
+	wrote chan struct{}
+}
+
+func (w *firstWrite) Write(b []byte) (int, error) {
+	n, err := w.ResponseRecorder.Write(b)
+	w.once.Do(func() { close(w.wrote) })
+	return n, err
 }
