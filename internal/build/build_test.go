@@ -400,3 +400,27 @@ func TestBacklinksOncePerReferrer(t *testing.T) {
 		t.Errorf("backlinks of 2.1 = %q; want the conclusion once", got)
 	}
 }
+
+// TestNotFoundLinksAbsolute checks that, with a base URL, the not-found
+// page links absolutely: a server shows it at any depth.
+func TestNotFoundLinksAbsolute(t *testing.T) {
+	dir, site := sitetest.Build(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	base := site.Plan.Pub.BaseURL
+	if base == "" {
+		t.Fatal("the fixture has no base URL")
+	}
+	pg := parseSite(t, dir)["404.html"]
+	n := 0
+	for _, l := range pg.links {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		n++
+		if !strings.HasPrefix(l, base) {
+			t.Errorf("404.html links to %q, not under %s", l, base)
+		}
+	}
+	if n < 5 {
+		t.Errorf("404.html has only %d links", n)
+	}
+}

@@ -266,6 +266,11 @@ func (s *Site) pages() []*Page {
 	add := func(pg *Page) {
 		pg.Site = s
 		pg.Root = strings.Repeat("../", strings.Count(pg.Path, "/"))
+		if pg.Kind == "notfound" && s.Pub.BaseURL != "" {
+			// The server shows the not-found page at any address, so its
+			// links cannot be relative: with a base URL they are absolute.
+			pg.Root = s.Pub.BaseURL
+		}
 		if pg.Title == "" {
 			pg.Title = pg.Heading + " — " + s.Pub.Title
 		}
