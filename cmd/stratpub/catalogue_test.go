@@ -205,7 +205,7 @@ func catalogue() []badCase {
 		}, want: []string{conclusion + ":", "nested more than 32 levels deep", "flatten"}},
 		{name: "skipped heading level", edit: func(p *pub) {
 			p.appendTo(conclusion, "\n#### Deep\n")
-		}, want: []string{conclusion + ":10:6: heading level skipped", "hint: use ## for the first heading"}},
+		}, want: []string{conclusion + ":10:1: heading level skipped", "hint: use ## for the first heading"}},
 		{name: "javascript: link", edit: func(p *pub) {
 			p.appendTo(conclusion, "\nSee [the plan](javascript:alert(1)).\n")
 		}, want: []string{conclusion + `:10:5: link to "javascript:alert(1)" is not allowed`, "hint: link with http:, https:"}},

@@ -53,17 +53,17 @@ func TestAuthorChecks(t *testing.T) {
 		{
 			name: "heading skipped at the start",
 			src:  "Intro.\n\n### Too deep\n",
-			want: []string{"3:5: heading level skipped: the first heading is level 3, expected 2"},
+			want: []string{"3:1: heading level skipped: the first heading is level 3, expected 2"},
 		},
 		{
 			name: "heading skipped later",
 			src:  "## One\n\ntext\n\n#### Four\n",
-			want: []string{"5:6: heading level skipped: level 4 follows level 2"},
+			want: []string{"5:1: heading level skipped: level 4 follows level 2"},
 		},
 		{
 			name: "heading at page level",
 			src:  "# Title again\n",
-			want: []string{"1:3: heading level 1 is not allowed in the body: the page title is level 1"},
+			want: []string{"1:1: heading level 1 is not allowed in the body: the page title is level 1"},
 		},
 		{
 			name: "empty link",
@@ -91,7 +91,7 @@ func TestAuthorChecks(t *testing.T) {
 			want: []string{
 				`1:1: link text "here" does not say where the link goes`,
 				"1:35: image without alt text",
-				"3:6: heading level skipped: the first heading is level 4, expected 2",
+				"3:1: heading level skipped: the first heading is level 4, expected 2",
 			},
 		},
 	}

@@ -241,7 +241,13 @@ func (w *walker) walk(doc ast.Node) {
 }
 
 func (w *walker) heading(n *ast.Heading) {
+	// Point at the start of the heading's line, where its # marks are.
 	off := blockOffset(n)
+	if i := bytes.LastIndexByte(w.src[:min(off, len(w.src))], '\n'); i >= 0 {
+		off = i + 1
+	} else {
+		off = 0
+	}
 	base := w.env.HeadingBase
 	if w.env.Inline {
 		w.problem(off, "a heading is not allowed here", "use plain text; headings belong in the Markdown body")
