@@ -132,3 +132,24 @@ func treeBytes(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+// TestBuildDefaults runs build with no flags in the publication's folder,
+// as the README does: the site goes to ./public.
+func TestBuildDefaults(t *testing.T) {
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	t.Chdir(src)
+	for range 2 { // the second build replaces the first
+		if code, _, e := runCmd("build"); code != 0 {
+			t.Fatalf("build: exit %d: %s", code, e)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(src, "public", "objectives", "1.1", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, e := runCmd("build", "--out", "site"); code != 0 {
+		t.Fatalf("build --out site: exit %d: %s", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(src, "site", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -73,7 +73,12 @@ func (m memory) File(path string) ([]byte, bool, error) {
 // Files are produced and written in parallel, and each is dropped once
 // written, so a large site never has to fit in memory.
 func Dir(out string, src Source, opts Options) (err error) {
-	out = filepath.Clean(out)
+	// Work with absolute, clean paths: os.MkdirTemp does not clean the
+	// paths it returns ("./.public.new-1"), and prefix checks below
+	// compare cleaned paths.
+	if out, err = filepath.Abs(out); err != nil {
+		return err
+	}
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
