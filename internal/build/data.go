@@ -1,7 +1,6 @@
 package build
 
 import (
-	"errors"
 	"sync"
 
 	"github.com/stratpub/stratpub/internal/export"
@@ -17,36 +16,42 @@ const sampleLines = 14
 // files with their samples for the Data page, the search index and the
 // style sheet of the highlighted samples.
 func addData(opts *render.Options, pl *plan.Plan) error {
-	// The exports and the search index only read the plan: make them side
-	// by side.
-	var (
-		files []export.File
-		index []byte
-		ferr  error
-		ierr  error
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		index, ierr = search.Script(pl)
-	}()
-	files, ferr = export.Files(pl)
-	wg.Wait()
-	if err := errors.Join(ferr, ierr); err != nil {
+	// Every page names the search index by the hash of its contents, so it
+	// is made now. The data files are made when first needed (the Data
+	// page or a file), once, and side by side with the pages in a build.
+	index, err := search.Script(pl)
+	if err != nil {
 		return err
-	}
-	for _, f := range files {
-		sample, err := export.Sample(f, sampleLines)
-		if err != nil {
-			return err
-		}
-		opts.Extra = append(opts.Extra, render.File{Path: f.Path, Data: f.Data})
-		opts.Data = append(opts.Data, render.DataFile{Path: f.Path, Title: f.Title, Format: f.Format, Size: int64(len(f.Data)), Sample: sample})
 	}
 	opts.Assets = append(opts.Assets,
 		render.File{Path: search.IndexAsset, Data: index},
 		render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()},
 	)
+	opts.DataPaths = export.Paths()
+	type made struct {
+		list  []render.DataFile
+		files []render.File
+		err   error
+	}
+	data := sync.OnceValue(func() made {
+		files, err := export.Files(pl)
+		if err != nil {
+			return made{err: err}
+		}
+		var m made
+		for _, f := range files {
+			sample, err := export.Sample(f, sampleLines)
+			if err != nil {
+				return made{err: err}
+			}
+			m.files = append(m.files, render.File{Path: f.Path, Data: f.Data})
+			m.list = append(m.list, render.DataFile{Path: f.Path, Title: f.Title, Format: f.Format, Size: int64(len(f.Data)), Sample: sample})
+		}
+		return m
+	})
+	opts.Data = func() ([]render.DataFile, []render.File, error) {
+		m := data()
+		return m.list, m.files, m.err
+	}
 	return nil
 }

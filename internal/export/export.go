@@ -27,6 +27,11 @@ type File struct {
 	Data   []byte
 }
 
+// Paths returns the site paths of the files Files makes, in its order.
+func Paths() []string {
+	return []string{JSONPath, SchemaPath, CSVPath, StratMLPath, Part2Path}
+}
+
 // Files renders every data file of p, in the order the Data page lists
 // them.
 func Files(p *plan.Plan) ([]File, error) {

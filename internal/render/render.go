@@ -24,9 +24,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 
 	"github.com/stratpub/stratpub/internal/diag"
@@ -54,9 +56,13 @@ type Options struct {
 	// fingerprinted like the theme's assets; a theme asset of the same name
 	// wins, so a publication can replace them.
 	Assets []File
-	// Data lists the open data files for the Data page; their contents
-	// are in Extra.
-	Data []DataFile
+	// DataPaths are the site paths of the open data files, and Data makes
+	// them, with their descriptions for the Data page, when they are
+	// first needed: a build writes pages while they are being made, and
+	// the preview makes them only when the Data page or a file is asked
+	// for. Data must return the same result every time it is called.
+	DataPaths []string
+	Data      func() ([]DataFile, []File, error)
 }
 
 // DataFile describes one open data file on the Data page.
@@ -84,7 +90,39 @@ type Site struct {
 	// print edition.
 	printIDs map[string]string
 	Extra    map[string]File
-	Data     []DataFile
+	data     lazyData
+}
+
+// lazyData holds the open data files once made.
+type lazyData struct {
+	make  func() ([]DataFile, []File, error)
+	once  sync.Once
+	list  []DataFile
+	files map[string][]byte
+	err   error
+}
+
+func (d *lazyData) load() error {
+	d.once.Do(func() {
+		if d.make == nil {
+			return
+		}
+		var files []File
+		d.list, files, d.err = d.make()
+		d.files = make(map[string][]byte, len(files))
+		for _, f := range files {
+			d.files[f.Path] = f.Data
+		}
+	})
+	return d.err
+}
+
+// Data describes the open data files, for the Data page.
+func (s *Site) Data() ([]DataFile, error) {
+	if err := s.data.load(); err != nil {
+		return nil, err
+	}
+	return s.data.list, nil
 }
 
 type asset struct {
@@ -127,12 +165,14 @@ type Renderer struct {
 	byPath map[string]int
 	static []File         // assets and extra files
 	files  map[string]int // index in static by path
+	data   []string       // paths of the open data files
 }
 
 // New prepares the rendering of p with the templates and assets of theme.
 func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	var errs diag.List
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}, Data: opts.Data}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}}
+	s.data.make = opts.Data
 	for _, f := range opts.Extra {
 		s.Extra[f.Path] = f
 	}
@@ -163,6 +203,9 @@ func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	}
 	r.static = append(files, opts.Extra...)
 	r.static = append(r.static, s.crawlerFiles(r.pages)...)
+	if opts.Data != nil {
+		r.data = opts.DataPaths
+	}
 	r.files = make(map[string]int, len(r.static))
 	for i, f := range r.static {
 		r.files[f.Path] = i
@@ -179,6 +222,7 @@ func (r *Renderer) Paths() []string {
 	for _, f := range r.static {
 		out = append(out, f.Path)
 	}
+	out = append(out, r.data...)
 	sort.Strings(out)
 	return out
 }
@@ -195,6 +239,12 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 	}
 	if i, found := r.files[path]; found {
 		return r.static[i].Data, true, nil
+	}
+	if slices.Contains(r.data, path) {
+		if err := r.site.data.load(); err != nil {
+			return nil, true, err
+		}
+		return r.site.data.files[path], true, nil
 	}
 	return nil, false, nil
 }
@@ -245,6 +295,14 @@ func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
 		files = append(files, File{Path: pg.Path, Data: out[i]})
 	}
 	files = append(files, r.static...)
+	for _, p := range r.data {
+		data, _, err := r.File(p)
+		if err != nil {
+			errs.Add(diag.Pos{}, err.Error(), "")
+			return nil, errs
+		}
+		files = append(files, File{Path: p, Data: data})
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
 }

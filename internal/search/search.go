@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
 )
 
@@ -64,9 +65,10 @@ func Build(p *plan.Plan) *Index {
 	for _, w := range stop {
 		stopSet[w] = true
 	}
+	var bodies []string
 	add := func(d Doc, body ...string) {
-		d.Body = strings.Join(Terms(strings.Join(body, " "), stopSet, d.Title+" "+d.Context+" "+d.Parent), " ")
 		ix.Docs = append(ix.Docs, d)
+		bodies = append(bodies, strings.Join(body, " "))
 	}
 	captions := func(figs []*plan.Figure) string {
 		var b strings.Builder
@@ -100,6 +102,11 @@ func Build(p *plan.Plan) *Index {
 	for _, s := range p.Back {
 		add(Doc{Kind: KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: lead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
 	}
+	// The words of each body are found on all processors.
+	parallel.For(len(ix.Docs), func(i int) {
+		d := &ix.Docs[i]
+		d.Body = strings.Join(Terms(bodies[i], stopSet, d.Title+" "+d.Context+" "+d.Parent), " ")
+	})
 	return ix
 }
 
