@@ -32,6 +32,10 @@ type Config struct {
 	// FindPDF, when set and PDF is not, is asked for an existing PDF edition
 	// of the publication (its name depends on the publication's title).
 	FindPDF func(pub *plan.Publication) *render.File
+	// LazyData makes the open data files only when a page or file needs
+	// them, instead of while preparing: the preview sets it, since most
+	// edits are never followed by a look at the Data page.
+	LazyData bool
 }
 
 // Site is a built site.
@@ -96,7 +100,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		opts.PDF = &render.PDFLink{Path: pdfFile.Path, Size: int64(len(pdfFile.Data))}
 		opts.Extra = append(opts.Extra, *pdfFile)
 	}
-	if err := addData(&opts, pl); err != nil {
+	if err := addData(&opts, pl, cfg.LazyData); err != nil {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
 	}

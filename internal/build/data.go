@@ -15,18 +15,7 @@ const sampleLines = 14
 // addData adds what the plan publishes besides its pages: the open data
 // files with their samples for the Data page, the search index and the
 // style sheet of the highlighted samples.
-func addData(opts *render.Options, pl *plan.Plan) error {
-	// Every page names the search index by the hash of its contents, so it
-	// is made now. The data files are made when first needed (the Data
-	// page or a file), once, and side by side with the pages in a build.
-	index, err := search.Script(pl)
-	if err != nil {
-		return err
-	}
-	opts.Assets = append(opts.Assets,
-		render.File{Path: search.IndexAsset, Data: index},
-		render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()},
-	)
+func addData(opts *render.Options, pl *plan.Plan, lazy bool) error {
 	opts.DataPaths = export.Paths()
 	type made struct {
 		list  []render.DataFile
@@ -53,5 +42,25 @@ func addData(opts *render.Options, pl *plan.Plan) error {
 		m := data()
 		return m.list, m.files, m.err
 	}
+	// Every page names the search index by the hash of its contents, so it
+	// is made now; the data files side by side with it, unless lazy.
+	var wg sync.WaitGroup
+	if !lazy {
+		wg.Go(func() { data() })
+	}
+	index, err := search.Script(pl)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if !lazy {
+		if m := data(); m.err != nil {
+			return m.err
+		}
+	}
+	opts.Assets = append(opts.Assets,
+		render.File{Path: search.IndexAsset, Data: index},
+		render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()},
+	)
 	return nil
 }

@@ -169,7 +169,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // the snapshot; then it tells the open pages.
 func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	start := time.Now()
-	cfg := build.Config{Source: s.root.FS()}
+	cfg := build.Config{Source: s.root.FS(), LazyData: true}
 	var prep *build.Prepared
 	var errs diag.List
 	if prev := s.snap.Load(); prev != nil && s.fail.Load() == nil && themeOnly(b.Paths) {
