@@ -48,8 +48,8 @@ type File struct {
 type Options struct {
 	// PDF, when set, is linked from the home page.
 	PDF *PDFLink
-	// Extra files (for example the data exports) to add to the site; they
-	// are rendered by other packages and listed on the pages that need them.
+	// Extra files to publish as they are, at their paths: images, the
+	// PDF edition.
 	Extra []File
 	// Assets are generated assets (the search index, the highlighting
 	// style sheet), by logical name ("search-index.js"). They are
@@ -89,7 +89,6 @@ type Site struct {
 	// printIDs maps a page path to the element id of that item in the
 	// print edition.
 	printIDs map[string]string
-	Extra    map[string]File
 	data     lazyData
 }
 
@@ -171,11 +170,8 @@ type Renderer struct {
 // New prepares the rendering of p with the templates and assets of theme.
 func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	var errs diag.List
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}, Extra: map[string]File{}}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}}
 	s.data.make = opts.Data
-	for _, f := range opts.Extra {
-		s.Extra[f.Path] = f
-	}
 	files, aerrs := s.loadAssets(theme)
 	errs = append(errs, aerrs...)
 	for _, f := range opts.Assets {
