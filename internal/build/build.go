@@ -36,6 +36,9 @@ type Config struct {
 	// them, instead of while preparing: the preview sets it, since most
 	// edits are never followed by a look at the Data page.
 	LazyData bool
+	// Docs, when set, keeps documents between builds of the same
+	// publication; only files that changed are read and parsed again.
+	Docs *load.Cache
 }
 
 // Site is a built site.
@@ -68,7 +71,13 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 // Prepare loads and resolves the publication and prepares its rendering.
 // On error the list holds every problem found, with positions.
 func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
-	proj, errs := load.Dir(cfg.Source)
+	var proj *load.Project
+	var errs diag.List
+	if cfg.Docs != nil {
+		proj, errs = cfg.Docs.Dir(cfg.Source)
+	} else {
+		proj, errs = load.Dir(cfg.Source)
+	}
 	if proj.Config == nil {
 		errs.Sort()
 		return nil, errs

@@ -30,6 +30,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -84,7 +86,38 @@ type Project struct {
 
 // Dir reads the publication in fsys. It returns what it could read and every
 // problem it found.
-func Dir(fsys fs.FS) (*Project, diag.List) {
+func Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, nil) }
+
+// Cache keeps the documents of one publication between loads, for a
+// program that loads it again and again (the preview). A document is read
+// again when its file's size or modification time changed, or when Forget
+// was told about it. The zero Cache is ready to use.
+type Cache struct {
+	mu   sync.Mutex
+	docs map[string]cached
+}
+
+type cached struct {
+	size int64
+	mod  time.Time
+	doc  *Doc
+}
+
+// Dir reads the publication in fsys like the package's Dir, reusing the
+// documents whose files did not change since the last call.
+func (c *Cache) Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, c) }
+
+// Forget drops the documents at these paths (slash-separated, relative to
+// the publication), so that the next Dir reads them again.
+func (c *Cache) Forget(paths ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range paths {
+		delete(c.docs, p)
+	}
+}
+
+func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	var errs diag.List
 	p := &Project{}
 	cfg, err := readFile(fsys, ConfigFile)
@@ -147,7 +180,11 @@ func Dir(fsys fs.FS) (*Project, diag.List) {
 	// Read and parse the documents in parallel; keep them in path order.
 	docs := make([]*Doc, len(paths))
 	derrs := make([]*diag.Error, len(paths))
-	parallel.For(len(paths), func(i int) { docs[i], derrs[i] = ReadDoc(fsys, paths[i]) })
+	if cache == nil {
+		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = ReadDoc(fsys, paths[i]) })
+	} else {
+		cache.read(fsys, paths, docs, derrs)
+	}
 	for i := range paths {
 		if derrs[i] != nil {
 			errs = append(errs, derrs[i])
@@ -474,4 +511,32 @@ func closes(s string, q byte) bool {
 // stays inside the publication.
 func Clean(name string) bool {
 	return name != "" && fs.ValidPath(name) && path.Clean(name) == name && !strings.Contains(name, "\\")
+}
+
+// read fills docs with the documents at paths, from the cache where the
+// file is unchanged, and keeps only these paths in the cache.
+func (c *Cache) read(fsys fs.FS, paths []string, docs []*Doc, derrs []*diag.Error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.docs
+	infos := make([]fs.FileInfo, len(paths))
+	parallel.For(len(paths), func(i int) {
+		info, err := fs.Stat(fsys, paths[i])
+		if err != nil {
+			docs[i], derrs[i] = ReadDoc(fsys, paths[i])
+			return
+		}
+		infos[i] = info
+		if e, ok := old[paths[i]]; ok && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
+			docs[i] = e.doc
+			return
+		}
+		docs[i], derrs[i] = ReadDoc(fsys, paths[i])
+	})
+	c.docs = make(map[string]cached, len(paths))
+	for i, p := range paths {
+		if docs[i] != nil && infos[i] != nil {
+			c.docs[p] = cached{size: infos[i].Size(), mod: infos[i].ModTime(), doc: docs[i]}
+		}
+	}
 }

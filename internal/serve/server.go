@@ -22,6 +22,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/watch"
 )
 
@@ -61,6 +62,8 @@ type Server struct {
 	log     io.Writer
 	css     []byte
 	hub     *hub
+
+	docs load.Cache // documents kept between rebuilds
 
 	snap atomic.Pointer[snapshot] // the last good site, nil before the first
 	fail atomic.Pointer[failure]  // the errors of the last rebuild, if it failed
@@ -169,7 +172,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // the snapshot; then it tells the open pages.
 func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	start := time.Now()
-	cfg := build.Config{Source: s.root.FS(), LazyData: true}
+	s.docs.Forget(b.Paths...)
+	cfg := build.Config{Source: s.root.FS(), LazyData: true, Docs: &s.docs}
 	var prep *build.Prepared
 	var errs diag.List
 	if prev := s.snap.Load(); prev != nil && s.fail.Load() == nil && themeOnly(b.Paths) {
