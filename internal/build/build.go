@@ -36,9 +36,17 @@ type Config struct {
 	// them, instead of while preparing: the preview sets it, since most
 	// edits are never followed by a look at the Data page.
 	LazyData bool
-	// Docs, when set, keeps documents between builds of the same
-	// publication; only files that changed are read and parsed again.
-	Docs *load.Cache
+	// Cache, when set, keeps work between builds of the same publication:
+	// only files that changed are read and parsed again, and Markdown is
+	// converted again only where its text or the IDs it can refer to
+	// changed.
+	Cache *Cache
+}
+
+// Cache is what Config.Cache keeps. The zero Cache is ready to use.
+type Cache struct {
+	Docs     load.Cache
+	Markdown resolve.Cache
 }
 
 // Site is a built site.
@@ -73,8 +81,8 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	var proj *load.Project
 	var errs diag.List
-	if cfg.Docs != nil {
-		proj, errs = cfg.Docs.Dir(cfg.Source)
+	if cfg.Cache != nil {
+		proj, errs = cfg.Cache.Docs.Dir(cfg.Source)
 	} else {
 		proj, errs = load.Dir(cfg.Source)
 	}
@@ -86,7 +94,11 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		st, err := fs.Stat(cfg.Source, p)
 		return err == nil && !st.IsDir()
 	}
-	pl, rerrs := resolve.Plan(proj, resolve.Options{BaseURL: cfg.BaseURL, Exists: exists})
+	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists}
+	if cfg.Cache != nil {
+		ropts.Cache = &cfg.Cache.Markdown
+	}
+	pl, rerrs := resolve.Plan(proj, ropts)
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 || pl == nil {
 		errs.Sort()

@@ -424,3 +424,48 @@ func TestNotFoundLinksAbsolute(t *testing.T) {
 		t.Errorf("404.html has only %d links", n)
 	}
 }
+
+// TestCacheGivesTheSameSite builds a publication again and again with a
+// Cache while files change, and compares every file with a build without
+// one: the kept documents and conversions never show stale text.
+func TestCacheGivesTheSameSite(t *testing.T) {
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	root, err := os.OpenRoot(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	var cache build.Cache
+	gamma := filepath.Join(src, "content", "goal-2", "2.1-gamma.md")
+	orig, _ := os.ReadFile(gamma)
+	edits := []func(){
+		func() {},
+		// A title that another page shows through an empty ref: link.
+		func() { os.WriteFile(gamma, bytes.Replace(orig, []byte(`title: "Gamma"`), []byte(`title: "Gamma Prime"`), 1), 0o644) },
+		// Only the body.
+		func() { os.WriteFile(gamma, append(bytes.Clone(orig), []byte("\nMore about gamma.\n")...), 0o644) },
+		// A new objective that others can refer to.
+		func() {
+			writeFile(t, filepath.Join(src, "content", "goal-2", "2.2-delta.md"), "---\ntype: objective\nnumber: \"2.2\"\ntitle: \"Delta\"\nstatement: \"s\"\noutcomes: [\"o\"]\nactivities: [\"a\"]\n---\nSee [](ref:objective-2.1).\n")
+		},
+	}
+	for i, edit := range edits {
+		edit()
+		cached, errs := build.Build(context.Background(), build.Config{Source: root.FS(), Cache: &cache})
+		if len(errs) > 0 {
+			t.Fatalf("edit %d: %v", i, errs.Err())
+		}
+		fresh, errs := build.Build(context.Background(), build.Config{Source: root.FS()})
+		if len(errs) > 0 {
+			t.Fatalf("edit %d: %v", i, errs.Err())
+		}
+		if len(cached.Files) != len(fresh.Files) {
+			t.Fatalf("edit %d: %d files with the cache, %d without", i, len(cached.Files), len(fresh.Files))
+		}
+		for j := range fresh.Files {
+			if cached.Files[j].Path != fresh.Files[j].Path || !bytes.Equal(cached.Files[j].Data, fresh.Files[j].Data) {
+				t.Errorf("edit %d: %s differs with the cache", i, fresh.Files[j].Path)
+			}
+		}
+	}
+}

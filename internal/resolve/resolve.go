@@ -6,6 +6,7 @@
 package resolve
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -31,6 +33,26 @@ type Options struct {
 	// Exists reports whether a file exists at a path of the publication
 	// (used to check images). Nil means no file exists.
 	Exists func(path string) bool
+	// Cache, when set, keeps Markdown conversions between resolutions of
+	// the same publication.
+	Cache *Cache
+}
+
+// Cache keeps Markdown conversions between resolutions, for a program that
+// resolves a publication again and again (the preview). A conversion is
+// reused when its text and settings are the same and every ID still has
+// the same title and address; conversions that looked up an image file
+// are not kept. The zero Cache is ready to use.
+type Cache struct {
+	mu      sync.Mutex
+	sig     [sha256.Size]byte
+	results map[convKey]markdown.Result
+}
+
+type convKey struct {
+	src, prefix string
+	base        int
+	inline      bool
 }
 
 // Reserved are the top-level names of pages the generator writes itself;
@@ -498,18 +520,55 @@ func (r *resolver) convert() {
 	exists := func(p string) bool {
 		return load.Clean(p) && r.opts.Exists != nil && r.opts.Exists(p)
 	}
-	parallel.For(len(r.work), func(i int) {
-		w := r.work[i]
-		w.env.Ref = lookup
-		w.env.Asset = exists
-		w.result = r.conv.Convert(w.src, w.env)
-	})
-
 	var allIDs []string
 	for id := range refs {
 		allIDs = append(allIDs, id)
 	}
 	sort.Strings(allIDs)
+
+	// Conversions of an earlier resolution hold for this one when every ID
+	// has the same title and address.
+	cache := r.opts.Cache
+	var old map[convKey]markdown.Result
+	var sig [sha256.Size]byte
+	if cache != nil {
+		h := sha256.New()
+		for _, id := range allIDs {
+			t := refs[id]
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", id, t.URL(), t.Title)
+		}
+		h.Sum(sig[:0])
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		if cache.sig == sig {
+			old = cache.results
+		}
+	}
+	keep := make([]bool, len(r.work))
+	parallel.For(len(r.work), func(i int) {
+		w := r.work[i]
+		key := convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+		if res, ok := old[key]; ok {
+			w.result = res
+			keep[i] = true
+			return
+		}
+		usedAsset := false
+		w.env.Ref = lookup
+		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
+		w.result = r.conv.Convert(w.src, w.env)
+		keep[i] = !usedAsset
+	})
+	if cache != nil {
+		cache.sig = sig
+		cache.results = make(map[convKey]markdown.Result, len(r.work))
+		for i, w := range r.work {
+			if keep[i] {
+				cache.results[convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}] = w.result
+			}
+		}
+	}
+
 	for _, w := range r.work {
 		for _, pr := range w.result.Problems {
 			pos := r.textPos(w, pr.Off)

@@ -22,7 +22,6 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
-	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/watch"
 )
 
@@ -63,7 +62,7 @@ type Server struct {
 	css     []byte
 	hub     *hub
 
-	docs load.Cache // documents kept between rebuilds
+	cache build.Cache // work kept between rebuilds
 
 	snap atomic.Pointer[snapshot] // the last good site, nil before the first
 	fail atomic.Pointer[failure]  // the errors of the last rebuild, if it failed
@@ -172,8 +171,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // the snapshot; then it tells the open pages.
 func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	start := time.Now()
-	s.docs.Forget(b.Paths...)
-	cfg := build.Config{Source: s.root.FS(), LazyData: true, Docs: &s.docs}
+	s.cache.Docs.Forget(b.Paths...)
+	cfg := build.Config{Source: s.root.FS(), LazyData: true, Cache: &s.cache}
 	var prep *build.Prepared
 	var errs diag.List
 	if prev := s.snap.Load(); prev != nil && s.fail.Load() == nil && themeOnly(b.Paths) {
