@@ -17,6 +17,7 @@ import (
 	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/resolve"
+	"github.com/stratpub/stratpub/internal/search"
 	"github.com/stratpub/stratpub/internal/write"
 )
 
@@ -47,6 +48,7 @@ type Config struct {
 type Cache struct {
 	Docs     load.Cache
 	Markdown resolve.Cache
+	Search   search.Cache
 }
 
 // Site is a built site.
@@ -121,7 +123,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		opts.PDF = &render.PDFLink{Path: pdfFile.Path, Size: int64(len(pdfFile.Data))}
 		opts.Extra = append(opts.Extra, *pdfFile)
 	}
-	if err := addData(&opts, pl, cfg.LazyData); err != nil {
+	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
 	}

@@ -441,7 +441,9 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 	edits := []func(){
 		func() {},
 		// A title that another page shows through an empty ref: link.
-		func() { os.WriteFile(gamma, bytes.Replace(orig, []byte(`title: "Gamma"`), []byte(`title: "Gamma Prime"`), 1), 0o644) },
+		func() {
+			os.WriteFile(gamma, bytes.Replace(orig, []byte(`title: "Gamma"`), []byte(`title: "Gamma Prime"`), 1), 0o644)
+		},
 		// Only the body.
 		func() { os.WriteFile(gamma, append(bytes.Clone(orig), []byte("\nMore about gamma.\n")...), 0o644) },
 		// A new objective that others can refer to.

@@ -15,7 +15,7 @@ const sampleLines = 14
 // addData adds what the plan publishes besides its pages: the open data
 // files with their samples for the Data page, the search index and the
 // style sheet of the highlighted samples.
-func addData(opts *render.Options, pl *plan.Plan, lazy bool) error {
+func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error {
 	opts.DataPaths = export.Paths()
 	type made struct {
 		list  []render.DataFile
@@ -48,7 +48,11 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool) error {
 	if !lazy {
 		wg.Go(func() { data() })
 	}
-	index, err := search.Script(pl)
+	var terms *search.Cache
+	if cache != nil {
+		terms = &cache.Search
+	}
+	index, err := terms.Script(pl)
 	wg.Wait()
 	if err != nil {
 		return err

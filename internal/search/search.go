@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/stratpub/stratpub/internal/parallel"
@@ -58,7 +59,23 @@ type Index struct {
 
 // Build makes the index of p, with documents in reading order (which
 // search.js uses to break ties).
-func Build(p *plan.Plan) *Index {
+func Build(p *plan.Plan) *Index { return (*Cache)(nil).build(p) }
+
+// Cache keeps the words found in each text between builds of the index of
+// the same publication (the preview), so that only changed texts are
+// searched for words again. The zero Cache is ready to use; a nil *Cache
+// keeps nothing.
+type Cache struct {
+	mu    sync.Mutex
+	lang  string               // the stop words depend on the language
+	terms map[[2]string]string // (body, title words) → body words
+}
+
+// Script is like the package's Script, reusing the words of unchanged
+// texts.
+func (c *Cache) Script(p *plan.Plan) ([]byte, error) { return script(c.build(p)) }
+
+func (c *Cache) build(p *plan.Plan) *Index {
 	stop := stopwords(p.Pub.Language)
 	ix := &Index{Stop: stop}
 	stopSet := map[string]bool{}
@@ -103,10 +120,31 @@ func Build(p *plan.Plan) *Index {
 		add(Doc{Kind: KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: lead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
 	}
 	// The words of each body are found on all processors.
+	var old map[[2]string]string
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.lang == p.Pub.Language {
+			old = c.terms
+		}
+	}
+	keys := make([][2]string, len(ix.Docs))
 	parallel.For(len(ix.Docs), func(i int) {
 		d := &ix.Docs[i]
-		d.Body = strings.Join(Terms(bodies[i], stopSet, d.Title+" "+d.Context+" "+d.Parent), " ")
+		keys[i] = [2]string{bodies[i], d.Title + " " + d.Context + " " + d.Parent}
+		if t, ok := old[keys[i]]; ok {
+			d.Body = t
+			return
+		}
+		d.Body = strings.Join(Terms(keys[i][0], stopSet, keys[i][1]), " ")
 	})
+	if c != nil {
+		c.lang = p.Pub.Language
+		c.terms = make(map[[2]string]string, len(ix.Docs))
+		for i, k := range keys {
+			c.terms[k] = ix.Docs[i].Body
+		}
+	}
 	return ix
 }
 
@@ -189,8 +227,9 @@ func withoutURLs(text string) string {
 // Global. The data is JSON, which is also valid JavaScript; each document
 // is an array [kind, url, title, context, parent, body] to keep the file
 // small.
-func Script(p *plan.Plan) ([]byte, error) {
-	ix := Build(p)
+func Script(p *plan.Plan) ([]byte, error) { return script(Build(p)) }
+
+func script(ix *Index) ([]byte, error) {
 	docs := make([][]string, len(ix.Docs))
 	for i, d := range ix.Docs {
 		docs[i] = []string{d.Kind, d.URL, d.Title, d.Context, d.Parent, d.Body}
