@@ -471,3 +471,29 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionOnThisPage checks that a section with several headings lists
+// them at its top, linking to each.
+func TestSectionOnThisPage(t *testing.T) {
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	writeFile(t, filepath.Join(src, "content/back/conclusion.md"), "---\ntype: section\nid: conclusion\ntitle: \"Conclusion\"\nmatter: back\norder: 10\n---\nIntro.\n\n## What we learned\n\nText.\n\n### A detail\n\nMore.\n\n## What comes next\n\nText.\n")
+	dir, _ := sitetest.Build(t, src)
+	pages := parseSite(t, dir)
+	checkLinks(t, dir, pages)
+	navs := find(pages["conclusion/index.html"].doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "On this page" })
+	if len(navs) != 1 {
+		t.Fatalf("%d \"On this page\" lists on the conclusion", len(navs))
+	}
+	var got []string
+	for _, a := range find(navs[0], func(n *html.Node) bool { return n.Data == "a" }) {
+		got = append(got, text(a)+" → "+attr(a, "href"))
+	}
+	want := "What we learned → #conclusion-what-we-learned|What comes next → #conclusion-what-comes-next"
+	if strings.Join(got, "|") != want {
+		t.Errorf("on this page: %q; want %q", strings.Join(got, "|"), want)
+	}
+	// A section with one heading has no list.
+	if n := len(find(pages["foreword/index.html"].doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "On this page" })); n != 0 {
+		t.Errorf("the foreword, with one heading, has %d lists", n)
+	}
+}

@@ -94,6 +94,12 @@ type Problem struct {
 	Ref string
 }
 
+// Heading is a top-level heading of a body.
+type Heading struct {
+	ID   string
+	Text string
+}
+
 // Footnote is a footnote lifted out of a body.
 type Footnote struct {
 	N    int
@@ -107,6 +113,7 @@ type Footnote struct {
 type Result struct {
 	HTML      string
 	Text      string
+	Headings  []Heading // the body's top-level headings, for "on this page"
 	Footnotes []Footnote
 	Refs      []string // IDs referenced, in order of appearance
 	Problems  []Problem
@@ -280,6 +287,9 @@ func (w *walker) heading(n *ast.Heading) {
 		w.ids[id] = 1
 	}
 	n.SetAttributeString("id", []byte(id))
+	if n.Level == base+1 {
+		w.res.Headings = append(w.res.Headings, Heading{ID: id, Text: strings.Join(strings.Fields(plain(n, w.src)), " ")})
+	}
 	if strings.TrimSpace(plain(n, w.src)) == "" {
 		w.problem(off, "empty heading", "write the heading's text or delete the line")
 	}

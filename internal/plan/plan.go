@@ -84,9 +84,16 @@ type Backlink struct {
 // page the body appears on.
 type Body struct {
 	HTML      template.HTML
-	Text      string // plain text, for search and descriptions
+	Text      string    // plain text, for search and descriptions
+	Headings  []Heading // top-level headings, for "on this page" lists
 	Footnotes []*Footnote
 	File      string // source file, for messages
+}
+
+// Heading is a top-level heading of a body: its element id and text.
+type Heading struct {
+	ID   string
+	Text string
 }
 
 // Footnote is one footnote of a body, rendered as an endnote.

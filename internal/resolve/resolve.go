@@ -488,6 +488,9 @@ func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*loa
 
 func bodyOf(res markdown.Result, file string) plan.Body {
 	b := plan.Body{HTML: template.HTML(res.HTML), Text: res.Text, File: file}
+	for _, h := range res.Headings {
+		b.Headings = append(b.Headings, plan.Heading{ID: h.ID, Text: h.Text})
+	}
 	for _, fn := range res.Footnotes {
 		b.Footnotes = append(b.Footnotes, &plan.Footnote{N: fn.N, ID: fn.ID, Back: fn.Back, HTML: template.HTML(fn.HTML), Text: fn.Text})
 	}
