@@ -146,6 +146,7 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	}
 
 	var paths []string
+	entries := map[string]fs.DirEntry{} // for the cache: size and time
 	walkErr := fs.WalkDir(fsys, ContentDir, func(name string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if name == ContentDir && errors.Is(err, fs.ErrNotExist) {
@@ -166,6 +167,9 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 		}
 		if !e.IsDir() && strings.HasSuffix(base, ".md") {
 			paths = append(paths, name)
+			if cache != nil {
+				entries[name] = e
+			}
 		}
 		return nil
 	})
@@ -183,7 +187,7 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	if cache == nil {
 		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = ReadDoc(fsys, paths[i]) })
 	} else {
-		cache.read(fsys, paths, docs, derrs)
+		cache.read(fsys, paths, entries, docs, derrs)
 	}
 	for i := range paths {
 		if derrs[i] != nil {
@@ -515,13 +519,21 @@ func Clean(name string) bool {
 
 // read fills docs with the documents at paths, from the cache where the
 // file is unchanged, and keeps only these paths in the cache.
-func (c *Cache) read(fsys fs.FS, paths []string, docs []*Doc, derrs []*diag.Error) {
+func (c *Cache) read(fsys fs.FS, paths []string, entries map[string]fs.DirEntry, docs []*Doc, derrs []*diag.Error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.docs
 	infos := make([]fs.FileInfo, len(paths))
 	parallel.For(len(paths), func(i int) {
-		info, err := fs.Stat(fsys, paths[i])
+		// The folder listing already knows each file's size and time; a
+		// symbolic link's own are not its target's.
+		var info fs.FileInfo
+		var err error
+		if e := entries[paths[i]]; e != nil && e.Type()&fs.ModeSymlink == 0 {
+			info, err = e.Info()
+		} else {
+			info, err = fs.Stat(fsys, paths[i])
+		}
 		if err != nil {
 			docs[i], derrs[i] = ReadDoc(fsys, paths[i])
 			return

@@ -155,6 +155,10 @@ func lead(summary, text string) string {
 		return summary
 	}
 	const max = 160
+	// Only the start of the text is shown: normalise no more than that.
+	if len(text) > 4*max {
+		text = text[:4*max]
+	}
 	text = strings.Join(strings.Fields(text), " ")
 	if len(text) <= max {
 		return text
