@@ -13,7 +13,10 @@
 // from disk as well as from any web sub-path.
 package plan
 
-import "html/template"
+import (
+	"html/template"
+	"strings"
+)
 
 // Plan is a whole publication, resolved and validated.
 type Plan struct {
@@ -164,4 +167,18 @@ type Item struct {
 	HTML      template.HTML
 	Text      string
 	Objective *Objective
+}
+
+// Excerpt returns the start of text, at most max bytes, cut at a space
+// with "…" when text is longer: the short descriptions of pages and search
+// results.
+func Excerpt(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:max], ' ')
+	if cut < 0 {
+		cut = max
+	}
+	return text[:cut] + "…"
 }

@@ -66,8 +66,8 @@ func (r *Renderer) PrintEdition(numbers map[string]int) ([]byte, error) {
 	pg := *r.pages[i]
 	pg.PageNumbers = numbers
 	var buf bytes.Buffer
-	if err := r.tmpl.execute(&buf, pg.Kind, &pg); err != nil {
-		return nil, templateError(err, nil, pg.Path)
+	if err := r.render(&buf, &pg); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }

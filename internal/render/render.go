@@ -228,7 +228,7 @@ func (r *Renderer) Paths() []string {
 func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 	if i, found := r.byPath[path]; found {
 		var buf bytes.Buffer
-		if err := r.page(&buf, i); err != nil {
+		if err := r.render(&buf, r.pages[i]); err != nil {
 			return nil, true, err
 		}
 		return buf.Bytes(), true, nil
@@ -245,10 +245,10 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 	return nil, false, nil
 }
 
-func (r *Renderer) page(buf *bytes.Buffer, i int) error {
-	pg := r.pages[i]
-	if err := r.tmpl.execute(buf, pg.Kind, pg); err != nil {
-		return templateError(err, nil, pg.Path)
+// render renders one page.
+func (r *Renderer) render(w io.Writer, pg *Page) error {
+	if err := r.tmpl.execute(w, pg.Kind, pg); err != nil {
+		return templateError(err, pg.Path)
 	}
 	return nil
 }
@@ -265,7 +265,7 @@ func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := r.page(&buf, i); err != nil {
+		if err := r.render(&buf, r.pages[i]); err != nil {
 			perr[i] = err
 			return
 		}
@@ -349,7 +349,7 @@ func (s *Site) pages() []*Page {
 	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
 	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
 		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
-			Description: firstNonEmpty(sec.Summary, excerpt(sec.Body.Text)),
+			Description: firstNonEmpty(sec.Summary, plan.Excerpt(sec.Body.Text, 200)),
 			Crumbs:      []Crumb{home, {Title: sec.Ref.Title}}})
 	}
 	for _, g := range p.Goals {
@@ -371,19 +371,6 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// excerpt returns the first sentence or so of text, for descriptions.
-func excerpt(text string) string {
-	const max = 200
-	if len(text) <= max {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:max], ' ')
-	if cut < 0 {
-		cut = max
-	}
-	return text[:cut] + "…"
 }
 
 // Rel returns the link from this page to a site path ("goals/1/index.html",
@@ -589,7 +576,7 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 	}
 	base := template.New("base.html").Funcs(funcs)
 	if _, err := base.Parse(read("base.html")); err != nil {
-		errs = append(errs, templateError(err, theme, ""))
+		errs = append(errs, templateError(err, ""))
 		return nil, errs
 	}
 	// Shared blocks: every templates/partials/*.html, in name order.
@@ -600,7 +587,7 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 		}
 		name := "partials/" + e.Name()
 		if _, err := base.New(name).Parse(read(name)); err != nil {
-			errs = append(errs, templateError(err, theme, ""))
+			errs = append(errs, templateError(err, ""))
 		}
 	}
 	if len(errs) > 0 {
@@ -618,7 +605,7 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 		name := pageTemplates[kind]
 		file, err := template.New(name).Funcs(funcs).Parse(read(name))
 		if err != nil {
-			errs = append(errs, templateError(err, theme, ""))
+			errs = append(errs, templateError(err, ""))
 			continue
 		}
 		main := file.Lookup("main")
@@ -636,13 +623,13 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 				as = "main/" + kind
 			}
 			if _, err := base.AddParseTree(as, t.Tree); err != nil {
-				errs = append(errs, templateError(err, theme, ""))
+				errs = append(errs, templateError(err, ""))
 			}
 		}
 		page := base.Lookup("base.html").Tree.Copy()
 		renameCalls(page.Root, "main", "main/"+kind)
 		if _, err := base.AddParseTree("page/"+kind, page); err != nil {
-			errs = append(errs, templateError(err, theme, ""))
+			errs = append(errs, templateError(err, ""))
 		}
 	}
 	if len(errs) > 0 {
@@ -693,7 +680,7 @@ var (
 var tmplPos = regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // templateError positions a template error at its file and line.
-func templateError(err error, theme fs.FS, page string) *diag.Error {
+func templateError(err error, page string) *diag.Error {
 	msg := err.Error()
 	where := ""
 	if page != "" {

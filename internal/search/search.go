@@ -154,20 +154,9 @@ func lead(summary, text string) string {
 	if summary != "" {
 		return summary
 	}
-	const max = 160
-	// Only the start of the text is shown: normalise no more than that.
-	if len(text) > 4*max {
-		text = text[:4*max]
-	}
-	text = strings.Join(strings.Fields(text), " ")
-	if len(text) <= max {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:max], ' ')
-	if cut < 0 {
-		cut = max
-	}
-	return text[:cut] + "…"
+	// Body text is already on one line with single spaces (package
+	// markdown); a summary from front matter is used as written.
+	return plan.Excerpt(text, 160)
 }
 
 // Tokens splits text into lower-case words: runs of letters and digits.

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -19,8 +18,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
 var loadFlag = flag.Duration("serve.load", 0,
@@ -63,15 +62,7 @@ type knownSites struct {
 // buildFiles builds the publication in dir the way stratpub build does.
 func buildFiles(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	site, errs := build.Build(context.Background(), build.Config{Source: root.FS()})
-	if len(errs) > 0 {
-		t.Fatalf("build: %v", errs.Err())
-	}
+	site := sitetest.Site(t, dir)
 	m := make(map[string][]byte, len(site.Files))
 	for _, f := range site.Files {
 		m[f.Path] = f.Data

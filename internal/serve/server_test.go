@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
 const objFile = "content/goal-1/1.3-secure-and-compliant-trade.md"
@@ -29,15 +29,7 @@ const objFile = "content/goal-1/1.3-secure-and-compliant-trade.md"
 // the reload script.
 func checkSameAsBuild(t *testing.T, l *live, step string) {
 	t.Helper()
-	root, err := os.OpenRoot(l.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	site, errs := build.Build(context.Background(), build.Config{Source: root.FS()})
-	if len(errs) > 0 {
-		t.Fatalf("%s: full build: %v", step, errs.Err())
-	}
+	site := sitetest.Site(t, l.dir)
 	for _, f := range site.Files {
 		resp, got := l.get(f.Path)
 		if resp.StatusCode != http.StatusOK {

@@ -27,6 +27,18 @@ func RepoRoot(t testing.TB) string {
 // returns the folder and the built site.
 func Build(t testing.TB, dir string) (string, *build.Site) {
 	t.Helper()
+	site := Site(t, dir)
+	out := filepath.Join(t.TempDir(), "public")
+	if err := build.Write(site, out, false); err != nil {
+		t.Fatal(err)
+	}
+	return out, site
+}
+
+// Site builds the publication in dir in memory, as stratpub build does
+// before writing, and fails the test on any error.
+func Site(t testing.TB, dir string) *build.Site {
+	t.Helper()
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -36,11 +48,7 @@ func Build(t testing.TB, dir string) (string, *build.Site) {
 	if len(errs) > 0 {
 		t.Fatalf("building %s:\n%v", dir, errs.Err())
 	}
-	out := filepath.Join(t.TempDir(), "public")
-	if err := build.Write(site, out, false); err != nil {
-		t.Fatal(err)
-	}
-	return out, site
+	return site
 }
 
 // CBP builds the CBP publication at the repository root.
