@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	n := fl.Int("n", 20, "the number of edits")
 	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
 	verbose := fl.Bool("v", false, "show the server's log")
+	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -78,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose bool, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -163,6 +165,17 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose bool, stde
 	}
 	if e, err := next(ctx, events, 10*time.Second); err != nil || e.name != "hello" {
 		return nil, fmt.Errorf("no hello from the event stream (%v)", err)
+	}
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var times []float64
 	for i := range n {

@@ -4,11 +4,13 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	stratpub "github.com/stratpub/stratpub"
@@ -63,7 +65,9 @@ type Site struct {
 type Prepared struct {
 	Plan     *plan.Plan
 	Renderer *render.Renderer
-	opts     render.Options // what Renderer was made with, for Retheme
+	opts     render.Options  // what Renderer was made with, for Retheme
+	docs     []*load.Doc     // the documents Plan was made from, for Patch
+	ropts    resolve.Options // what Plan was resolved with, for Patch
 }
 
 // Retheme prepares the rendering of p's plan again with the templates and
@@ -75,7 +79,47 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts}, nil
+	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts, docs: p.docs, ropts: p.ropts}, nil
+}
+
+// Patch prepares the publication again after the files at paths changed,
+// reusing p when every changed file is a document of p's plan whose front
+// matter is byte for byte the same: then only the changed Markdown bodies
+// are converted again (see resolve.Rebody), and the result is the same as
+// Prepare's. ok is false when the change needs Prepare: another kind of
+// file, a changed front matter, a body that now refers to other IDs or
+// has a problem to report.
+func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
+	if len(paths) == 0 || cfg.PDF != nil {
+		return nil, false
+	}
+	pl := p.Plan
+	docs := p.docs
+	for _, path := range paths {
+		i := slices.IndexFunc(docs, func(d *load.Doc) bool { return d.Path == path })
+		if i < 0 {
+			return nil, false
+		}
+		d, err := load.ReadDoc(cfg.Source, path)
+		if err != nil || d == nil || !bytes.Equal(d.Src[:d.BodyOffset], docs[i].Src[:docs[i].BodyOffset]) {
+			return nil, false
+		}
+		if pl, ok = resolve.Rebody(pl, d, p.ropts); !ok {
+			return nil, false
+		}
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		if len(docs) > 0 && &docs[0] == &p.docs[0] {
+			docs = slices.Clone(docs)
+		}
+		docs[i] = d
+	}
+	opts := p.opts
+	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
+		return nil, false
+	}
+	return &Prepared{Plan: pl, Renderer: p.Renderer.Rebody(pl, opts), opts: opts, docs: docs, ropts: p.ropts}, true
 }
 
 // Prepare loads and resolves the publication and prepares its rendering.
@@ -131,7 +175,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if len(rerr) > 0 {
 		return nil, rerr
 	}
-	return &Prepared{Plan: pl, Renderer: r, opts: opts}, nil
+	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: proj.Docs, ropts: ropts}, nil
 }
 
 // Build loads, resolves and renders the publication. On error the list

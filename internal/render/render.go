@@ -56,6 +56,8 @@ type Options struct {
 	// fingerprinted like the theme's assets; a theme asset of the same name
 	// wins, so a publication can replace them.
 	Assets []File
+	// LazyAssets are generated assets made only when first needed.
+	LazyAssets []LazyAsset
 	// DataPaths are the site paths of the open data files, and Data makes
 	// them, with their descriptions for the Data page, when they are
 	// first needed: a build writes pages while they are being made, and
@@ -158,47 +160,108 @@ type Page struct {
 // safe for concurrent use: the preview server keeps one per snapshot and
 // renders pages on demand, with the same bytes a full build writes.
 type Renderer struct {
-	site   *Site
+	site    *Site
+	theme   *theme
+	pages   []*Page
+	byPath  map[string]int
+	static  []File         // assets and extra files
+	files   map[string]int // index in static by path
+	lazy    map[string]func() []byte
+	crawler []File   // sitemap.xml and robots.txt
+	data    []string // paths of the open data files
+}
+
+// theme is what a Renderer takes from the templates and assets of a
+// theme: the parsed templates and the fingerprinted assets.
+type theme struct {
 	tmpl   *templates
-	pages  []*Page
-	byPath map[string]int
-	static []File         // assets and extra files
-	files  map[string]int // index in static by path
-	data   []string       // paths of the open data files
+	files  []File
+	assets map[string]asset // by logical name
+}
+
+// LazyAsset is a generated asset whose contents are made when first
+// needed: Sum, a digest that changes whenever the contents change, names
+// the file, so pages can link to it before it is made.
+type LazyAsset struct {
+	Name string // logical name, e.g. "search-index.js"
+	Sum  [32]byte
+	Data func() []byte // called at most once per Renderer
 }
 
 // New prepares the rendering of p with the templates and assets of theme.
-func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
+func New(p *plan.Plan, fsys fs.FS, opts Options) (*Renderer, diag.List) {
 	var errs diag.List
 	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}}
-	s.data.make = opts.Data
-	files, aerrs := s.loadAssets(theme)
+	files, aerrs := s.loadAssets(fsys)
 	errs = append(errs, aerrs...)
-	for _, f := range opts.Assets {
-		if _, ok := s.assets[f.Path]; !ok {
-			files = append(files, s.addAsset(f.Path, f.Data))
-		}
-	}
-	files = append(files, s.printPages(p)...)
-	tmpl, terrs := parseTemplates(theme)
+	tmpl, terrs := parseTemplates(fsys)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
 	}
-	s.printIDs = map[string]string{}
-	for _, ref := range p.Refs {
-		if ref.Fragment == "" && ref.Kind != "page" {
-			s.printIDs[ref.Page] = ref.ID
+	th := &theme{tmpl: tmpl, files: files, assets: s.assets}
+	return newRenderer(p, th, opts, nil), nil
+}
+
+// Rebody prepares the rendering of p with the theme of r. p must differ
+// from r's plan at most in Markdown bodies: the same items with the same
+// IDs, titles and pages (see resolve.Rebody). The result is the same as
+// New's, at a fraction of the cost.
+func (r *Renderer) Rebody(p *plan.Plan, opts Options) *Renderer {
+	return newRenderer(p, r.theme, opts, r)
+}
+
+// newRenderer makes a Renderer of p with the theme th. When like is not
+// nil, it is a Renderer of a plan with the same pages, whose page index,
+// print ids and crawler files are reused.
+func newRenderer(p *plan.Plan, th *theme, opts Options, like *Renderer) *Renderer {
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
+	for k, v := range th.assets {
+		s.assets[k] = v
+	}
+	s.data.make = opts.Data
+	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}}
+	files := slices.Clone(th.files)
+	for _, f := range opts.Assets {
+		if _, ok := th.assets[f.Path]; !ok {
+			files = append(files, s.addAsset(f.Path, f.Data))
 		}
 	}
-	s.printIDs[resolve.SummaryPage] = "summary"
-	r := &Renderer{site: s, tmpl: tmpl, pages: s.pages(), byPath: map[string]int{}}
-	for i, pg := range r.pages {
-		r.byPath[pg.Path] = i
+	for _, a := range opts.LazyAssets {
+		if _, ok := th.assets[a.Name]; ok {
+			continue
+		}
+		data := sync.OnceValue(a.Data)
+		f := s.addLazyAsset(a.Name, a.Sum, data)
+		r.lazy[f.Path] = data
+		files = append(files, f)
+	}
+	files = append(files, s.printPages(p)...)
+	if like != nil {
+		s.printIDs = like.site.printIDs
+	} else {
+		s.printIDs = map[string]string{}
+		for _, ref := range p.Refs {
+			if ref.Fragment == "" && ref.Kind != "page" {
+				s.printIDs[ref.Page] = ref.ID
+			}
+		}
+		s.printIDs[resolve.SummaryPage] = "summary"
+	}
+	r.pages = s.pages()
+	if like != nil && len(like.pages) == len(r.pages) {
+		r.byPath = like.byPath
+		r.crawler = like.crawler
+	} else {
+		r.byPath = make(map[string]int, len(r.pages))
+		for i, pg := range r.pages {
+			r.byPath[pg.Path] = i
+		}
+		r.crawler = s.crawlerFiles(r.pages)
 	}
 	r.static = append(files, opts.Extra...)
-	r.static = append(r.static, s.crawlerFiles(r.pages)...)
+	r.static = append(r.static, r.crawler...)
 	if opts.Data != nil {
 		r.data = opts.DataPaths
 	}
@@ -206,7 +269,7 @@ func New(p *plan.Plan, theme fs.FS, opts Options) (*Renderer, diag.List) {
 	for i, f := range r.static {
 		r.files[f.Path] = i
 	}
-	return r, nil
+	return r
 }
 
 // Paths lists the site paths of every file, pages and static files, sorted.
@@ -223,6 +286,30 @@ func (r *Renderer) Paths() []string {
 	return out
 }
 
+// Has reports whether the site has a file at a site path.
+func (r *Renderer) Has(path string) bool {
+	if _, ok := r.byPath[path]; ok {
+		return true
+	}
+	if _, ok := r.files[path]; ok {
+		return true
+	}
+	return slices.Contains(r.data, path)
+}
+
+// Count returns the number of files of the site.
+func (r *Renderer) Count() int { return len(r.pages) + len(r.static) + len(r.data) }
+
+// StaticPaths lists the site paths of the files that are not pages or
+// open data: assets, images, the PDF edition, crawler files.
+func (r *Renderer) StaticPaths() []string {
+	out := make([]string, len(r.static))
+	for i, f := range r.static {
+		out[i] = f.Path
+	}
+	return out
+}
+
 // File returns the contents of the file at a site path. ok is false when
 // the site has no such file.
 func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
@@ -234,6 +321,9 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 		return buf.Bytes(), true, nil
 	}
 	if i, found := r.files[path]; found {
+		if mk := r.lazy[path]; mk != nil {
+			return mk(), true, nil
+		}
 		return r.static[i].Data, true, nil
 	}
 	if slices.Contains(r.data, path) {
@@ -247,7 +337,7 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 
 // render renders one page.
 func (r *Renderer) render(w io.Writer, pg *Page) error {
-	if err := r.tmpl.execute(w, pg.Kind, pg); err != nil {
+	if err := r.theme.tmpl.execute(w, pg.Kind, pg); err != nil {
 		return templateError(err, pg.Path)
 	}
 	return nil
@@ -290,7 +380,12 @@ func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
 	for i, pg := range pages {
 		files = append(files, File{Path: pg.Path, Data: out[i]})
 	}
-	files = append(files, r.static...)
+	for _, f := range r.static {
+		if mk := r.lazy[f.Path]; mk != nil {
+			f.Data = mk()
+		}
+		files = append(files, f)
+	}
 	for _, p := range r.data {
 		data, _, err := r.File(p)
 		if err != nil {
@@ -523,6 +618,20 @@ func (s *Site) addAsset(logical string, data []byte) File {
 	}
 	s.assets[logical] = a
 	return File{Path: out, Data: data}
+}
+
+// addLazyAsset registers an asset whose contents are made by data, named
+// by sum.
+func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte) File {
+	ext := path.Ext(logical)
+	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	a := asset{path: out}
+	if s.Pub.BaseURL != "" {
+		h := sha512.Sum384(data())
+		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h[:])
+	}
+	s.assets[logical] = a
+	return File{Path: out}
 }
 
 // crawlerFiles returns sitemap.xml and robots.txt when the publication has

@@ -175,10 +175,23 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	cfg := build.Config{Source: s.root.FS(), LazyData: true, Cache: &s.cache}
 	var prep *build.Prepared
 	var errs diag.List
-	if prev := s.snap.Load(); prev != nil && s.fail.Load() == nil && themeOnly(b.Paths) {
+	how := "" // what was done again, for the log
+	prev := s.snap.Load()
+	switch {
+	case prev != nil && s.fail.Load() == nil && themeOnly(b.Paths):
 		// The plan cannot have changed: render it again with the new theme.
 		prep, errs = prev.prep.Retheme(cfg)
-	} else {
+		how = "; theme only"
+	case prev != nil && s.fail.Load() == nil:
+		// Most saves change the text of one document: convert that body
+		// again and reuse the rest; anything else prepares it all again.
+		var ok bool
+		if prep, ok = prev.prep.Patch(ctx, cfg, b.Paths); ok {
+			how = "; text only"
+		} else {
+			prep, errs = build.Prepare(ctx, cfg)
+		}
+	default:
 		prep, errs = build.Prepare(ctx, cfg)
 	}
 	if ctx.Err() != nil {
@@ -203,11 +216,11 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	wasFailing := s.fail.Swap(nil) != nil
 	switch {
 	case b.Paths == nil:
-		fmt.Fprintf(s.log, "built %d files in %d ms\n", len(cur.paths), time.Since(start).Milliseconds())
+		fmt.Fprintf(s.log, "built %d files in %d ms\n", cur.prep.Renderer.Count(), time.Since(start).Milliseconds())
 	case wasFailing:
 		fmt.Fprintf(s.log, "fixed; rebuilt in %d ms (%s)\n", time.Since(start).Milliseconds(), changed)
 	default:
-		fmt.Fprintf(s.log, "rebuilt in %d ms (%s)\n", time.Since(start).Milliseconds(), changed)
+		fmt.Fprintf(s.log, "rebuilt in %d ms (%s%s)\n", time.Since(start).Milliseconds(), changed, how)
 	}
 	if old != nil && !wasFailing && cssOnly(b.Paths) {
 		data, _ := json.Marshal(cssChanges(old, cur))
@@ -309,7 +322,7 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, p string) {
 	status := http.StatusOK
 	data, ok, err := snap.file(p)
 	if !ok && err == nil {
-		if snap.paths[p+"/index.html"] {
+		if snap.has(p + "/index.html") {
 			http.Redirect(w, r, "/"+p+"/", http.StatusMovedPermanently)
 			return
 		}

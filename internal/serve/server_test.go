@@ -52,28 +52,52 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 	l := startLive(t, copyCBP(t))
 	checkSameAsBuild(t, l, "start")
 	obj := l.read(objFile)
+	const (
+		sectionFile = "content/front/foreword.md"
+		goalFile    = "content/goal-2/goal.md"
+	)
+	section, goal := l.read(sectionFile), l.read(goalFile)
+	// how is what the server's log says it did again: "text only" when
+	// it converted the changed bodies and reused the rest, "" when it
+	// prepared everything again.
 	steps := []struct {
-		name  string
-		edit  func()
-		event string
+		name, how, event string
+		edit             func()
 	}{
-		{"body edit", func() { l.write(objFile, obj+"\nA new closing paragraph with a [reference](ref:objective-1.4).\n") }, "reload"},
-		{"front matter edit", func() {
+		{"body edit adding a reference", "", "reload", func() {
+			l.write(objFile, obj+"\nA new closing paragraph with a [reference](ref:objective-1.4).\n")
+		}},
+		{"body edit, same references", "text only", "reload", func() {
+			l.write(objFile, obj+"\nAnother closing paragraph with a [reference](ref:objective-1.4) and *emphasis*.\n\n### A new heading\n\nWith a note.[^new]\n\n[^new]: A new footnote.\n")
+		}},
+		{"section body edit", "text only", "reload", func() {
+			l.write(sectionFile, strings.Replace(section, "\n\n", "\n\nA new first paragraph of the foreword, long enough to change the description of the page and the context of its search entry.\n\n", 1))
+		}},
+		{"goal body edit", "text only", "reload", func() { l.write(goalFile, goal+"\nA closing sentence for the goal.\n") }},
+		{"two bodies in one batch", "text only", "reload", func() {
+			l.write(sectionFile, section+"\nOne more.\n")
+			l.write(goalFile, goal+"\nOne more.\n")
+		}},
+		{"body edit removing a reference", "", "reload", func() { l.write(objFile, obj) }},
+		{"front matter edit", "", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure, Compliant Trade"`, 1))
-		}, "reload"},
-		{"new folder with a new goal and objective", func() {
+		}},
+		{"new folder with a new goal and objective", "", "reload", func() {
 			l.write("content/goal-4/goal.md", "---\ntype: goal\nnumber: 4\nname: \"NEW\"\nstatement: \"A fourth goal.\"\n---\nIntro.\n")
 			l.write("content/goal-4/4.1-new.md", "---\ntype: objective\nnumber: \"4.1\"\ntitle: \"Brand New\"\nstatement: \"New.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Do it.\"\n---\nBody of [](ref:objective-1.3).\n")
-		}, "reload"},
-		{"stylesheet edit", func() { l.write("assets/site.css", l.read("assets/site.css")+"\n.x-test { color: red; }\n") }, "css"},
-		{"template edit", func() {
+		}},
+		{"body edit of the new objective", "text only", "reload", func() {
+			l.write("content/goal-4/4.1-new.md", "---\ntype: objective\nnumber: \"4.1\"\ntitle: \"Brand New\"\nstatement: \"New.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Do it.\"\n---\nThe body of [](ref:objective-1.3), changed.\n")
+		}},
+		{"stylesheet edit", "theme only", "css", func() { l.write("assets/site.css", l.read("assets/site.css")+"\n.x-test { color: red; }\n") }},
+		{"template edit", "theme only", "reload", func() {
 			l.write("templates/objective.html", strings.Replace(l.read("templates/objective.html"), "{{", "<!-- preview test -->{{", 1))
-		}, "reload"},
-		{"delete a folder", func() {
+		}},
+		{"delete a folder", "", "reload", func() {
 			if err := os.RemoveAll(filepath.Join(l.dir, "content/goal-4")); err != nil {
 				t.Fatal(err)
 			}
-		}, "reload"},
+		}},
 	}
 	for _, s := range steps {
 		s.edit()
@@ -84,12 +108,64 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		if e != s.event {
 			t.Errorf("%s: event %q; want %q", s.name, e, s.event)
 		}
+		if how := lastRebuild(l.log.String()); how != s.how {
+			t.Errorf("%s: the server did %q again; want %q", s.name, how, s.how)
+		}
 		checkSameAsBuild(t, l, s.name)
 	}
 	// Negative control: the comparison sees a difference.
 	if resp, _ := l.get("objectives/4.1/"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a deleted objective is still served: %s", resp.Status)
 	}
+}
+
+// lastRebuild returns what the last rebuild in a server log did again,
+// as the log says after "; ": "text only", "theme only", or "" for
+// everything.
+func lastRebuild(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if rest, ok := strings.CutPrefix(lines[i], "rebuilt in "); ok {
+			if _, how, ok := strings.Cut(rest, "; "); ok {
+				return strings.TrimSuffix(how, ")")
+			}
+			return ""
+		}
+	}
+	return "no rebuild"
+}
+
+// A body edit that breaks a reference is reported like any error, with its
+// position, and fixing it brings back the text-only path.
+func TestBodyErrorInPreview(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	obj := l.read(objFile)
+	l.write(objFile, obj+"\nSee [this](ref:objective-9.9).\n")
+	_, errs := l.settle()
+	if len(errs) != 1 || !strings.Contains(errs[0].Msg, `unknown reference "ref:objective-9.9"`) {
+		t.Fatalf("errors %v; want the unknown reference", errs)
+	}
+	if want := strings.Count(obj, "\n") + 2; errs[0].Pos.File != objFile || errs[0].Pos.Line != want {
+		t.Errorf("position %v; want %s:%d", errs[0].Pos, objFile, want)
+	}
+	if _, page := l.get("objectives/1.3/"); !strings.Contains(page, `id="stratpub-error"`) {
+		t.Error("no overlay")
+	}
+	l.write(objFile, obj)
+	if e, errs := l.settle(); len(errs) > 0 || e != "reload" {
+		t.Fatalf("fix: event %q, errors %v", e, errs)
+	}
+	if _, page := l.get("objectives/1.3/"); strings.Contains(page, "stratpub-error") {
+		t.Error("overlay still there after the fix")
+	}
+	l.write(objFile, obj+"\nFine again.\n")
+	if _, errs := l.settle(); len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	if how := lastRebuild(l.log.String()); how != "text only" {
+		t.Errorf("after the fix, an edit of the text did %q again; want text only", how)
+	}
+	checkSameAsBuild(t, l, "after the fix")
 }
 
 func TestErrorOverlayAndRecovery(t *testing.T) {

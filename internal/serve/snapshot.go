@@ -15,22 +15,18 @@ import (
 // first request and kept.
 type snapshot struct {
 	prep  *build.Prepared
-	paths map[string]bool
 	cache sync.Map // path → []byte
 }
 
-func newSnapshot(p *build.Prepared) *snapshot {
-	s := &snapshot{prep: p, paths: map[string]bool{}}
-	for _, path := range p.Renderer.Paths() {
-		s.paths[path] = true
-	}
-	return s
-}
+func newSnapshot(p *build.Prepared) *snapshot { return &snapshot{prep: p} }
+
+// has reports whether the site has a file at path.
+func (s *snapshot) has(path string) bool { return s.prep.Renderer.Has(path) }
 
 // file returns the bytes of the file at a site path, exactly as a full
 // build writes them.
 func (s *snapshot) file(path string) ([]byte, bool, error) {
-	if !s.paths[path] {
+	if !s.has(path) {
 		return nil, false, nil
 	}
 	if b, ok := s.cache.Load(path); ok {
@@ -58,14 +54,14 @@ type cssChange struct {
 // between two snapshots, by logical name.
 func cssChanges(old, cur *snapshot) []cssChange {
 	oldByName := map[string]string{}
-	for p := range old.paths {
+	for _, p := range old.prep.Renderer.StaticPaths() {
 		if strings.HasSuffix(p, ".css") {
 			oldByName[fingerprint.ReplaceAllString(p, "$1")] = p
 		}
 	}
 	var out []cssChange
-	for p := range cur.paths {
-		if !strings.HasSuffix(p, ".css") || old.paths[p] {
+	for _, p := range cur.prep.Renderer.StaticPaths() {
+		if !strings.HasSuffix(p, ".css") || old.has(p) {
 			continue
 		}
 		was, ok := oldByName[fingerprint.ReplaceAllString(p, "$1")]
