@@ -33,7 +33,7 @@ func Paths() []string {
 }
 
 // Files renders every data file of p, in the order the Data page lists
-// them.
+// them, each whole in memory; Write streams one of them instead.
 func Files(p *plan.Plan) ([]File, error) {
 	// The writers only read the plan: run them side by side.
 	writers := []struct {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"html/template"
 	"strings"
 
@@ -16,13 +17,24 @@ const HighlightAsset = "highlight.css"
 // classes only (see HighlightCSS), so that the pages work under a
 // Content-Security-Policy without 'unsafe-inline'.
 func Sample(f File, lines int) (template.HTML, error) {
-	text := strings.TrimPrefix(string(f.Data), bom)
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	all := strings.SplitAfterN(text, "\n", lines+1)
-	if len(all) > lines {
-		all = append(all[:lines], "…\n")
+	return highlight.HTML(f.Lang, sampleText(f.Data, lines), highlight.Options{})
+}
+
+// sampleText returns the first lines of data (lines ≥ 0) without the
+// byte-order mark, with LF line ends, and a final "…" line when data has
+// at least that many line breaks. It copies only those lines, not the
+// whole file.
+func sampleText(data []byte, lines int) string {
+	data = bytes.TrimPrefix(data, []byte(bom))
+	end, n := 0, 0
+	for ; n < lines; n++ {
+		j := bytes.IndexByte(data[end:], '\n')
+		if j < 0 {
+			return strings.ReplaceAll(string(data), "\r\n", "\n")
+		}
+		end += j + 1
 	}
-	return highlight.HTML(f.Lang, strings.Join(all, ""), highlight.Options{})
+	return strings.ReplaceAll(string(data[:end]), "\r\n", "\n") + "…\n"
 }
 
 // HighlightCSS returns the style sheet of the highlighted samples: the

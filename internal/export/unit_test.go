@@ -7,16 +7,25 @@ import (
 )
 
 func TestStratMLRejectsBadIDs(t *testing.T) {
-	w := &xmlWriter{ids: map[string]bool{}}
-	w.id("goal-1")
-	w.id("goal-1")
-	if w.err == nil {
+	c := &idChecker{ids: map[string]bool{}}
+	c.add("goal-1")
+	c.add("goal-1")
+	if c.err == nil {
 		t.Error("a duplicate identifier was accepted")
 	}
-	w = &xmlWriter{ids: map[string]bool{}}
-	w.id("1.1")
-	if w.err == nil {
-		t.Error("an identifier that is not an NCName was accepted")
+	for _, id := range []string{"1.1", "", "-a", ".a", "a b", "a:b", "é", "a\n"} {
+		c = &idChecker{ids: map[string]bool{}}
+		c.add(id)
+		if c.err == nil {
+			t.Errorf("identifier %q, not an NCName, was accepted", id)
+		}
+	}
+	for _, id := range []string{"a", "_", "Z", "a1.2-3_x", "objective-1.10"} {
+		c = &idChecker{ids: map[string]bool{}}
+		c.add(id)
+		if c.err != nil {
+			t.Errorf("identifier %q was rejected: %v", id, c.err)
+		}
 	}
 }
 
@@ -26,11 +35,11 @@ func TestEscape(t *testing.T) {
 		{"line\nbreak", "line\nbreak"},
 		{"bell\a and \ufffe", "bell and "},
 	} {
-		if got := escape(tt.in, false); got != tt.want {
+		if got := string(appendEscape(nil, tt.in, false)); got != tt.want {
 			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := escape("say \"hi\"\n", true); got != "say &quot;hi&quot;&#xA;" {
+	if got := string(appendEscape(nil, "say \"hi\"\n", true)); got != "say &quot;hi&quot;&#xA;" {
 		t.Errorf("attribute escape = %q", got)
 	}
 }
