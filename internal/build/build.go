@@ -66,7 +66,7 @@ type Prepared struct {
 	Plan     *plan.Plan
 	Renderer *render.Renderer
 	opts     render.Options  // what Renderer was made with, for Retheme
-	docs     []*load.Doc     // the documents Plan was made from, for Patch
+	docs     []*load.Doc     // the documents Plan was made from, for Patch; nil without Config.Cache
 	ropts    resolve.Options // what Plan was resolved with, for Patch
 }
 
@@ -90,7 +90,7 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 // file, a changed front matter, a body that now refers to other IDs or
 // has a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
-	if len(paths) == 0 || cfg.PDF != nil {
+	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
 	}
 	pl := p.Plan
@@ -175,7 +175,13 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if len(rerr) > 0 {
 		return nil, rerr
 	}
-	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: proj.Docs, ropts: ropts}, nil
+	prep := &Prepared{Plan: pl, Renderer: r, opts: opts, ropts: ropts}
+	if cfg.Cache != nil {
+		// Only a program that prepares again (the preview) patches; a
+		// build lets the documents go once the plan is made.
+		prep.docs = proj.Docs
+	}
+	return prep, nil
 }
 
 // Build loads, resolves and renders the publication. On error the list

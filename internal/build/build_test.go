@@ -15,6 +15,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/sitetest"
+	"github.com/stratpub/stratpub/internal/write"
 )
 
 // page is a parsed output page.
@@ -495,5 +496,53 @@ func TestSectionOnThisPage(t *testing.T) {
 	// A section with one heading has no list.
 	if n := len(find(pages["foreword/index.html"].doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "On this page" })); n != 0 {
 		t.Errorf("the foreword, with one heading, has %d lists", n)
+	}
+}
+
+// stratpub build streams every file to disk (Prepared.Write): pages are
+// rendered into their files and data files written as they are made, after
+// a first pass that measures them and keeps their first lines for the Data
+// page. The result must be the files the preview makes in memory (the data
+// files whole, LazyData), byte for byte.
+func TestStreamedWriteEqualsBuild(t *testing.T) {
+	for _, src := range []string{filepath.Join(sitetest.RepoRoot(t), "testdata", "small"), sitetest.RepoRoot(t)} {
+		root, err := os.OpenRoot(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lazy, errs := build.Prepare(context.Background(), build.Config{Source: root.FS(), LazyData: true})
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		all, errs := lazy.Renderer.All(context.Background())
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		site := &build.Site{Files: all}
+		for _, f := range all {
+			if strings.HasSuffix(f.Path, ".html") {
+				site.Pages++
+			}
+		}
+		prep, errs := build.Prepare(context.Background(), build.Config{Source: root.FS()})
+		root.Close()
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		out := filepath.Join(t.TempDir(), "public")
+		pages, files, err := prep.Write(out, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := tree(t, out)
+		delete(got, write.Marker)
+		if files != len(site.Files) || len(got) != len(site.Files) || pages != site.Pages {
+			t.Errorf("%s: streamed %d files (%d on disk, %d pages); Build made %d (%d pages)", src, files, len(got), pages, len(site.Files), site.Pages)
+		}
+		for _, f := range site.Files {
+			if !bytes.Equal(got[filepath.FromSlash(f.Path)], f.Data) {
+				t.Errorf("%s: %s differs between the streamed build and Build (%d vs %d bytes)", src, f.Path, len(got[filepath.FromSlash(f.Path)]), len(f.Data))
+			}
+		}
 	}
 }

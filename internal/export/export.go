@@ -57,13 +57,21 @@ func Files(p *plan.Plan) ([]File, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	files := List()
+	files[0].Data, files[2].Data, files[3].Data, files[4].Data = data[0], data[1], data[2], data[3]
+	return files, nil
+}
+
+// List describes the files Files makes, in its order, without making
+// them: Data is empty, but for the schema, which is always the same.
+func List() []File {
 	return []File{
-		{Path: JSONPath, Title: "The whole plan as JSON", Format: "JSON", Lang: "json", Data: data[0]},
+		{Path: JSONPath, Title: "The whole plan as JSON", Format: "JSON", Lang: "json"},
 		{Path: SchemaPath, Title: "JSON Schema of the JSON file", Format: "JSON Schema", Lang: "json", Data: Schema()},
-		{Path: CSVPath, Title: "Key activities as CSV", Format: "CSV", Lang: "csv", Data: data[1]},
-		{Path: StratMLPath, Title: "StratML Part 1 (ISO 17469-1) strategic plan", Format: "XML", Lang: "xml", Data: data[2]},
-		{Path: Part2Path, Title: "StratML Part 2 plan with desired outcomes as performance indicators", Format: "XML", Lang: "xml", Data: data[3]},
-	}, nil
+		{Path: CSVPath, Title: "Key activities as CSV", Format: "CSV", Lang: "csv"},
+		{Path: StratMLPath, Title: "StratML Part 1 (ISO 17469-1) strategic plan", Format: "XML", Lang: "xml"},
+		{Path: Part2Path, Title: "StratML Part 2 plan with desired outcomes as performance indicators", Format: "XML", Lang: "xml"},
+	}
 }
 
 // permalink returns the absolute address of a site path when the

@@ -58,13 +58,15 @@ type Options struct {
 	Assets []File
 	// LazyAssets are generated assets made only when first needed.
 	LazyAssets []LazyAsset
-	// DataPaths are the site paths of the open data files, and Data makes
-	// them, with their descriptions for the Data page, when they are
-	// first needed: a build writes pages while they are being made, and
-	// the preview makes them only when the Data page or a file is asked
-	// for. Data must return the same result every time it is called.
+	// DataPaths are the site paths of the open data files; Data describes
+	// them for the Data page, and WriteData writes one of them. Both are
+	// called only when first needed (the preview makes the files only when
+	// the Data page or a file is asked for), Data at most once, WriteData
+	// once per file written: a build streams each file to disk. Both
+	// must give the same result every time.
 	DataPaths []string
-	Data      func() ([]DataFile, []File, error)
+	Data      func() ([]DataFile, error)
+	WriteData func(path string, w io.Writer) error
 }
 
 // DataFile describes one open data file on the Data page.
@@ -94,25 +96,19 @@ type Site struct {
 	data     lazyData
 }
 
-// lazyData holds the open data files once made.
+// lazyData describes the open data files once asked.
 type lazyData struct {
-	make  func() ([]DataFile, []File, error)
+	make  func() ([]DataFile, error)
+	write func(path string, w io.Writer) error
 	once  sync.Once
 	list  []DataFile
-	files map[string][]byte
 	err   error
 }
 
 func (d *lazyData) load() error {
 	d.once.Do(func() {
-		if d.make == nil {
-			return
-		}
-		var files []File
-		d.list, files, d.err = d.make()
-		d.files = make(map[string][]byte, len(files))
-		for _, f := range files {
-			d.files[f.Path] = f.Data
+		if d.make != nil {
+			d.list, d.err = d.make()
 		}
 	})
 	return d.err
@@ -220,7 +216,7 @@ func newRenderer(p *plan.Plan, th *theme, opts Options, like *Renderer) *Rendere
 	for k, v := range th.assets {
 		s.assets[k] = v
 	}
-	s.data.make = opts.Data
+	s.data.make, s.data.write = opts.Data, opts.WriteData
 	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}}
 	files := slices.Clone(th.files)
 	for _, f := range opts.Assets {
@@ -262,7 +258,7 @@ func newRenderer(p *plan.Plan, th *theme, opts Options, like *Renderer) *Rendere
 	}
 	r.static = append(files, opts.Extra...)
 	r.static = append(r.static, r.crawler...)
-	if opts.Data != nil {
+	if opts.Data != nil && opts.WriteData != nil {
 		r.data = opts.DataPaths
 	}
 	r.files = make(map[string]int, len(r.static))
@@ -327,12 +323,32 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 		return r.static[i].Data, true, nil
 	}
 	if slices.Contains(r.data, path) {
-		if err := r.site.data.load(); err != nil {
+		var buf bytes.Buffer
+		if err := r.site.data.write(path, &buf); err != nil {
 			return nil, true, err
 		}
-		return r.site.data.files[path], true, nil
+		return buf.Bytes(), true, nil
 	}
 	return nil, false, nil
+}
+
+// WriteFile writes the file at a site path to w, as File returns it, but
+// without holding it whole in memory: pages are rendered into w and open
+// data files written into it as they are made. ok is false when the site
+// has no such file.
+func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
+	if i, found := r.byPath[path]; found {
+		return true, r.render(w, r.pages[i])
+	}
+	if slices.Contains(r.data, path) {
+		return true, r.site.data.write(path, w)
+	}
+	data, ok, err := r.File(path)
+	if err != nil || !ok {
+		return ok, err
+	}
+	_, err = w.Write(data)
+	return true, err
 }
 
 // render renders one page.

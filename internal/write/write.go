@@ -7,14 +7,17 @@
 package write
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -42,6 +45,14 @@ type Options struct {
 type Source interface {
 	Paths() []string
 	File(path string) (data []byte, ok bool, err error)
+}
+
+// Streamer is a Source that writes its files itself, without making each
+// one whole in memory first (render.Renderer is one). Dir uses WriteFile
+// instead of File when the source is a Streamer.
+type Streamer interface {
+	Source
+	WriteFile(path string, w io.Writer) (ok bool, err error)
 }
 
 // Files returns a Source over files already in memory.
@@ -200,6 +211,42 @@ func lock(out string) (func(), error) {
 	}, nil
 }
 
+// writers are the buffers between a Streamer and the files it writes.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+
+// writeFile produces the file at path of src and writes it to name.
+func writeFile(name string, src Source, path string) error {
+	st, stream := src.(Streamer)
+	if !stream {
+		data, ok, err := src.File(path)
+		if err == nil && !ok {
+			err = fmt.Errorf("no file %s", path)
+		}
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(name, data, 0o644)
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	w := writers.Get().(*bufio.Writer)
+	w.Reset(f)
+	defer writers.Put(w)
+	ok, err := st.WriteFile(path, w)
+	if err == nil && !ok {
+		err = fmt.Errorf("no file %s", path)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // writeAll produces and writes every file of src under dir, in parallel.
 // It stops at the first error.
 func writeAll(dir string, src Source) error {
@@ -225,13 +272,7 @@ func writeAll(dir string, src Source) error {
 		if failed.Load() {
 			return
 		}
-		data, ok, err := src.File(paths[i])
-		if err == nil && !ok {
-			err = fmt.Errorf("no file %s", paths[i])
-		}
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(paths[i])), data, 0o644)
-		}
+		err := writeFile(filepath.Join(dir, filepath.FromSlash(paths[i])), src, paths[i])
 		if err != nil {
 			errs[i] = err
 			failed.Store(true)
