@@ -136,6 +136,11 @@ type Crumb struct {
 // Page is the data of one page template.
 type Page struct {
 	*Site
+	// Pub and Plan are the Site's, repeated here: templates look fields
+	// up by name on every use, and a field of an embedded struct takes
+	// text/template a slow search.
+	Pub  *plan.Publication
+	Plan *plan.Plan
 	Path        string // site path of the page
 	Root        string // relative path from the page to the site root
 	Kind        string // home, goal, objective, section, summary, outcomes, activities, print, notfound, data
@@ -429,7 +434,7 @@ func (s *Site) pages() []*Page {
 	home := Crumb{Title: "Home", URL: resolve.HomePage}
 	var pages []*Page
 	add := func(pg *Page) {
-		pg.Site = s
+		pg.Site, pg.Pub, pg.Plan = s, s.Pub, s.Plan
 		pg.Root = strings.Repeat("../", strings.Count(pg.Path, "/"))
 		if pg.Kind == "notfound" && s.Pub.BaseURL != "" {
 			// The server shows the not-found page at any address, so its
