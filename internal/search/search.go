@@ -13,13 +13,14 @@ package search
 
 import (
 	"bytes"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/binary"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
+	"sync/atomic"
 
-	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
 )
 
@@ -59,93 +60,506 @@ type Index struct {
 
 // Build makes the index of p, with documents in reading order (which
 // search.js uses to break ties).
-func Build(p *plan.Plan) *Index { return (*Cache)(nil).build(p) }
-
-// Cache keeps the words found in each text between builds of the index of
-// the same publication (the preview), so that only changed texts are
-// searched for words again. The zero Cache is ready to use; a nil *Cache
-// keeps nothing.
-type Cache struct {
-	mu    sync.Mutex
-	lang  string               // the stop words depend on the language
-	terms map[[2]string]string // (body, title words) → body words
+func Build(p *plan.Plan) *Index {
+	stop := stopwords(p.Pub.Language)
+	ps, n := parts(p)
+	ix := &Index{Stop: stop, Docs: make([]Doc, n)}
+	each(ps, stop, false, func(w *worker, i int, s *source) {
+		ctx := w.words().read(s)
+		ix.Docs[i] = Doc{Kind: s.kind, URL: s.ref.URL(), Title: s.ref.Title, Context: ctx, Parent: s.parent, Body: string(w.w.body)}
+	})
+	return ix
 }
 
-// Script is like the package's Script, reusing the words of unchanged
-// texts.
-func (c *Cache) Script(p *plan.Plan) ([]byte, error) { return script(c.build(p)) }
+// Script returns the index of p as a script that sets the global variable
+// Global. The data is JSON, which is also valid JavaScript; each document
+// is an array [kind, url, title, context, parent, body] to keep the file
+// small.
+func Script(p *plan.Plan) ([]byte, error) { return (*Cache)(nil).Script(p) }
 
-func (c *Cache) build(p *plan.Plan) *Index {
+// Script is like the package's Script, reusing the documents that did not
+// change since the last call.
+func (c *Cache) Script(p *plan.Plan) ([]byte, error) {
+	s, err := c.Make(p)
+	if err != nil {
+		return nil, err
+	}
+	return s.Bytes(), nil
+}
+
+// Cache keeps the documents of the last index made, each as its JSON text
+// with its digest, so that making the index of the same publication again
+// (the preview) costs little more than comparing every document with the
+// one it had before: only changed documents are searched for words and
+// written again. The zero Cache is ready to use; a nil *Cache keeps
+// nothing.
+type Cache struct {
+	mu     sync.Mutex
+	lang   string     // the stop words depend on the language
+	docs   []*entry   // the documents of the last index, in order
+	blocks [][32]byte // their digests in blocks of blockDocs (see IndexScript.Sum)
+}
+
+// IndexScript is the index script of a plan (see Script): the documents
+// are made by Make, the bytes only when first asked for. (It cannot be
+// named Script, which is the function that returns the bytes.)
+type IndexScript struct {
+	head  []byte
+	docs  []*entry
+	sum   [32]byte
+	once  sync.Once
+	bytes []byte
+}
+
+// Make makes the index script of p, reusing the documents of the last
+// call that did not change; c may be nil (no caching). A document is
+// reused only when everything it is made from is equal, string by string,
+// to what it was made from before.
+func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
 	stop := stopwords(p.Pub.Language)
-	ix := &Index{Stop: stop}
-	stopSet := map[string]bool{}
-	for _, w := range stop {
-		stopSet[w] = true
-	}
-	var bodies []string
-	add := func(d Doc, body ...string) {
-		ix.Docs = append(ix.Docs, d)
-		bodies = append(bodies, strings.Join(body, " "))
-	}
-	captions := func(figs []*plan.Figure) string {
-		var b strings.Builder
-		for _, f := range figs {
-			b.WriteString(f.Caption + " " + f.Credit + " ")
-		}
-		return b.String()
-	}
-	notes := func(b plan.Body) string {
-		var s strings.Builder
-		for _, f := range b.Footnotes {
-			s.WriteString(f.Text + " ")
-		}
-		return s.String()
-	}
-	for _, s := range p.Front {
-		add(Doc{Kind: KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: lead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
-	}
-	for _, g := range p.Goals {
-		add(Doc{Kind: KindGoal, URL: g.Ref.URL(), Title: g.Ref.Title, Context: g.Statement}, g.Intro.Text, notes(g.Intro), captions(g.Figures))
-		for _, o := range g.Objectives {
-			add(Doc{Kind: KindObjective, URL: o.Ref.URL(), Title: o.Ref.Title, Context: o.Statement}, o.Narrative.Text, notes(o.Narrative), captions(o.Figures))
-			for _, it := range o.Outcomes {
-				add(Doc{Kind: KindOutcome, URL: it.Ref.URL(), Title: it.Ref.Title, Context: it.Text, Parent: o.Ref.Title})
-			}
-			for _, it := range o.Activities {
-				add(Doc{Kind: KindActivity, URL: it.Ref.URL(), Title: it.Ref.Title, Context: it.Text, Parent: o.Ref.Title})
-			}
-		}
-	}
-	for _, s := range p.Back {
-		add(Doc{Kind: KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: lead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
-	}
-	// The words of each body are found on all processors.
-	var old map[[2]string]string
+	var old []*entry
+	var oldBlocks [][32]byte
 	if c != nil {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.lang == p.Pub.Language {
-			old = c.terms
+			old, oldBlocks = c.docs, c.blocks
 		}
 	}
-	keys := make([][2]string, len(ix.Docs))
-	parallel.For(len(ix.Docs), func(i int) {
-		d := &ix.Docs[i]
-		keys[i] = [2]string{bodies[i], d.Title + " " + d.Context + " " + d.Parent}
-		if t, ok := old[keys[i]]; ok {
-			d.Body = t
+	ps, n := parts(p)
+	docs := make([]*entry, n)
+	// Each document is compared with the one at the same place in the
+	// last index, on all processors, and made again when it changed.
+	// Documents that are not where they were (documents were added,
+	// removed or moved before them) are looked for afterwards.
+	var mu sync.Mutex
+	var moved []miss
+	each(ps, stop, c == nil, func(w *worker, i int, s *source) {
+		if i < len(old) && old[i].at(s) {
+			if old[i].from(s) {
+				docs[i] = old[i]
+			} else {
+				docs[i] = w.words().entry(s)
+			}
 			return
 		}
-		d.Body = strings.Join(Terms(keys[i][0], stopSet, keys[i][1]), " ")
+		if len(old) == 0 {
+			docs[i] = w.words().entry(s)
+			return
+		}
+		mu.Lock()
+		moved = append(moved, miss{i, *s})
+		mu.Unlock()
 	})
+	if len(moved) > 0 {
+		slices.SortFunc(moved, func(a, b miss) int { return a.i - b.i })
+		f := finder{old: old}
+		var todo []miss
+		for _, m := range moved {
+			if e := f.find(m.i, &m.src); e != nil {
+				docs[m.i] = e
+			} else {
+				todo = append(todo, m)
+			}
+		}
+		run(len(todo), stop, func(w *words, k int) {
+			docs[todo[k].i] = w.entry(&todo[k].src)
+		})
+	}
+	s := &IndexScript{head: head(stop), docs: docs}
+	blocks := blockSums(docs, old, oldBlocks)
+	h := sha256.New()
+	var num [8]byte
+	binary.BigEndian.PutUint64(num[:], uint64(len(s.head)))
+	h.Write(num[:])
+	h.Write(s.head)
+	binary.BigEndian.PutUint64(num[:], uint64(len(docs)))
+	h.Write(num[:])
+	for i := range blocks {
+		h.Write(blocks[i][:])
+	}
+	h.Write([]byte(tail))
+	h.Sum(s.sum[:0])
 	if c != nil {
-		c.lang = p.Pub.Language
-		c.terms = make(map[[2]string]string, len(ix.Docs))
-		for i, k := range keys {
-			c.terms[k] = ix.Docs[i].Body
+		c.lang, c.docs, c.blocks = p.Pub.Language, docs, blocks
+	}
+	return s, nil
+}
+
+// Sum returns a digest of the script: it changes whenever the script's
+// bytes change, and costs nothing to get. It is NOT the SHA-256 of
+// Bytes(): it is the SHA-256 of the script's start and end and of the
+// SHA-256 digests of its documents (in blocks), so that an index of which
+// one document changed is summed again by hashing that document only.
+func (s *IndexScript) Sum() [32]byte { return s.sum }
+
+// Bytes returns the script, assembled on the first call and kept; it is
+// safe for concurrent use. The caller must not modify the result.
+func (s *IndexScript) Bytes() []byte {
+	s.once.Do(func() {
+		size := len(s.head) + len(tail) + max(len(s.docs)-1, 0)
+		for _, d := range s.docs {
+			size += len(d.json)
+		}
+		b := make([]byte, 0, size)
+		b = append(b, s.head...)
+		for i, d := range s.docs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, d.json...)
+		}
+		s.bytes = append(b, tail...)
+	})
+	return s.bytes
+}
+
+// source is what one document is made from: a section, goal, objective,
+// desired outcome or key activity of the plan.
+type source struct {
+	kind    string
+	ref     *plan.Ref // address and title
+	context string    // statement or item text; a section's summary
+	parent  string    // the objective's title, for items
+	body    *plan.Body
+	figures []*plan.Figure
+}
+
+// part is a part of a plan whose documents are walked in one go: a
+// section, or a goal with its objectives and their items.
+type part struct {
+	section *plan.Section
+	goal    *plan.Goal
+	start   int // the index of its first document
+}
+
+// parts returns the parts of p in reading order and the number of
+// documents.
+func parts(p *plan.Plan) (ps []part, n int) {
+	ps = make([]part, 0, len(p.Front)+len(p.Goals)+len(p.Back))
+	for _, sec := range p.Front {
+		ps = append(ps, part{section: sec, start: n})
+		n++
+	}
+	for _, g := range p.Goals {
+		ps = append(ps, part{goal: g, start: n})
+		n++
+		for _, o := range g.Objectives {
+			n += 1 + len(o.Outcomes) + len(o.Activities)
 		}
 	}
-	return ix
+	for _, sec := range p.Back {
+		ps = append(ps, part{section: sec, start: n})
+		n++
+	}
+	return ps, n
+}
+
+// walk calls visit for each document of the part in reading order, with
+// its index. visit must not keep s.
+func (pt *part) walk(s *source, visit func(i int, s *source)) {
+	i := pt.start
+	if sec := pt.section; sec != nil {
+		*s = source{kind: KindSection, ref: &sec.Ref, context: sec.Summary, body: &sec.Body, figures: sec.Figures}
+		visit(i, s)
+		return
+	}
+	g := pt.goal
+	*s = source{kind: KindGoal, ref: &g.Ref, context: g.Statement, body: &g.Intro, figures: g.Figures}
+	visit(i, s)
+	for _, o := range g.Objectives {
+		i++
+		*s = source{kind: KindObjective, ref: &o.Ref, context: o.Statement, body: &o.Narrative, figures: o.Figures}
+		visit(i, s)
+		for _, it := range o.Outcomes {
+			i++
+			*s = source{kind: KindOutcome, ref: &it.Ref, context: it.Text, parent: o.Ref.Title}
+			visit(i, s)
+		}
+		for _, it := range o.Activities {
+			i++
+			*s = source{kind: KindActivity, ref: &it.Ref, context: it.Text, parent: o.Ref.Title}
+			visit(i, s)
+		}
+	}
+}
+
+// worker is one goroutine of each.
+type worker struct {
+	stop  []string
+	slabs bool // see words.slabs
+	w     *words
+}
+
+// words returns the worker's words, made on first use.
+func (w *worker) words() *words {
+	if w.w == nil {
+		w.w = newWords(w.stop)
+		w.w.slabs = w.slabs
+	}
+	return w.w
+}
+
+// each calls f for every document of the parts, on all processors. f must
+// not keep s.
+func each(ps []part, stop []string, slabs bool, f func(w *worker, i int, s *source)) {
+	workers := min(runtime.GOMAXPROCS(0), len(ps))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			w := &worker{stop: stop, slabs: slabs}
+			var s source
+			visit := func(i int, s *source) { f(w, i, s) }
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(ps) {
+					return
+				}
+				ps[k].walk(&s, visit)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// entry is one document of an index: its JSON text, with the digest of
+// that text and a copy of every string it was made from.
+type entry struct {
+	kind, page, fragment, title, context, parent, text string
+	notes                                              []string // footnote texts
+	figures                                            []string // caption and credit of each figure
+	json                                               []byte   // [kind,url,title,context,parent,body]
+	sum                                                [32]byte // SHA-256 of json
+}
+
+// at reports whether e is the document of the same item as s.
+func (e *entry) at(s *source) bool {
+	return e.page == s.ref.Page && e.fragment == s.ref.Fragment && e.kind == s.kind
+}
+
+// from reports whether e was made from what s holds now. Comparing equal
+// strings costs little when they share their bytes, as the preview's
+// successive plans do for unchanged documents; otherwise they are compared
+// byte by byte.
+func (e *entry) from(s *source) bool {
+	if !e.at(s) || e.title != s.ref.Title || e.context != s.context || e.parent != s.parent || len(e.figures) != 2*len(s.figures) {
+		return false
+	}
+	if s.body == nil {
+		if e.text != "" || len(e.notes) != 0 {
+			return false
+		}
+	} else {
+		if e.text != s.body.Text || len(e.notes) != len(s.body.Footnotes) {
+			return false
+		}
+		for i, f := range s.body.Footnotes {
+			if e.notes[i] != f.Text {
+				return false
+			}
+		}
+	}
+	for i, f := range s.figures {
+		if e.figures[2*i] != f.Caption || e.figures[2*i+1] != f.Credit {
+			return false
+		}
+	}
+	return true
+}
+
+type miss struct {
+	i   int // in the new index
+	src source
+}
+
+// finder finds the documents of the last index that moved.
+type finder struct {
+	old    []*entry
+	delta  int               // position in old − position in the new index, as last found
+	byAddr map[[2]string]int // page and fragment → index in old, made when first needed
+}
+
+// find returns the document of the last index made from what s holds,
+// the document at i of the new index, or nil.
+func (f *finder) find(i int, s *source) *entry {
+	// Where the last document that moved was found, shifted by as many,
+	// or near there; else anywhere.
+	k := -1
+	for _, d := range [...]int{0, -1, 1, -2, 2, -3, 3, -4, 4} {
+		if j := i + f.delta + d; j >= 0 && j < len(f.old) && f.old[j].at(s) {
+			k = j
+			break
+		}
+	}
+	if k < 0 {
+		if f.byAddr == nil {
+			f.byAddr = make(map[[2]string]int, len(f.old))
+			for j := len(f.old) - 1; j >= 0; j-- {
+				f.byAddr[[2]string{f.old[j].page, f.old[j].fragment}] = j
+			}
+		}
+		j, ok := f.byAddr[[2]string{s.ref.Page, s.ref.Fragment}]
+		if !ok {
+			return nil
+		}
+		k = j
+	}
+	f.delta = k - i
+	if f.old[k].from(s) {
+		return f.old[k]
+	}
+	return nil
+}
+
+// read finds the words of s's body that go into the index (see Terms) and
+// sets w.body to them, joined with spaces. It returns the context text.
+func (w *words) read(s *source) (context string) {
+	context = s.context
+	if s.kind == KindSection {
+		context = lead(s.context, s.body.Text)
+	}
+	w.start()
+	w.scan(s.ref.Title, true)
+	w.scan(context, true)
+	w.scan(s.parent, true)
+	// The parts of the body are separated by spaces, which no word
+	// crosses: reading them one by one finds the words of the whole.
+	if s.body != nil {
+		w.scanText(s.body.Text)
+		for _, f := range s.body.Footnotes {
+			w.scanText(f.Text)
+		}
+	}
+	for _, f := range s.figures {
+		w.scanText(f.Caption)
+		w.scanText(f.Credit)
+	}
+	w.terms()
+	return context
+}
+
+// entry makes the document of s.
+func (w *words) entry(s *source) *entry {
+	context := w.read(s)
+	var e *entry
+	if w.slabs {
+		if len(w.entries) == 0 {
+			w.entries = make([]entry, 256)
+		}
+		e, w.entries = &w.entries[0], w.entries[1:]
+	} else {
+		// What it is made from is kept, to compare with the next plan.
+		e = &entry{kind: s.kind, page: s.ref.Page, fragment: s.ref.Fragment, title: s.ref.Title, context: s.context, parent: s.parent}
+		if s.body != nil {
+			e.text = s.body.Text
+			if len(s.body.Footnotes) > 0 {
+				e.notes = make([]string, len(s.body.Footnotes))
+				for i, f := range s.body.Footnotes {
+					e.notes[i] = f.Text
+				}
+			}
+		}
+		if len(s.figures) > 0 {
+			e.figures = make([]string, 0, 2*len(s.figures))
+			for _, f := range s.figures {
+				e.figures = append(e.figures, f.Caption, f.Credit)
+			}
+		}
+	}
+	b := w.json[:0]
+	b = append(b, '[')
+	b = appendString(b, s.kind)
+	b = append(b, ',', '"')
+	b = appendEscaped(b, s.ref.Page)
+	if s.ref.Fragment != "" {
+		b = append(b, '#')
+		b = appendEscaped(b, s.ref.Fragment)
+	}
+	b = append(b, '"', ',')
+	b = appendString(b, s.ref.Title)
+	b = append(b, ',')
+	b = appendString(b, context)
+	b = append(b, ',')
+	b = appendString(b, s.parent)
+	b = append(b, ',', '"')
+	b = append(b, w.body...) // lower-case letters and digits: nothing to escape
+	b = append(b, '"', ']')
+	w.json = b
+	if w.slabs {
+		if cap(w.chunk)-len(w.chunk) < len(b) {
+			w.chunk = make([]byte, 0, max(64<<10, len(b)))
+		}
+		n := len(w.chunk)
+		w.chunk = append(w.chunk, b...)
+		e.json = w.chunk[n:len(w.chunk):len(w.chunk)]
+	} else {
+		e.json = bytes.Clone(b)
+	}
+	e.sum = sha256.Sum256(e.json)
+	return e
+}
+
+// run calls f(w, i) for every i in [0, n) on all processors, each with its
+// own words.
+func run(n int, stop []string, f func(w *words, i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		if n > 0 {
+			w := newWords(stop)
+			for i := range n {
+				f(w, i)
+			}
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			w := newWords(stop)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(w, i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// blockDocs is how many documents' digests are hashed together for Sum.
+const blockDocs = 256
+
+// blockSums returns the SHA-256 of the documents' digests in blocks of
+// blockDocs, reusing the sum of a block whose documents are the same as in
+// the last index.
+func blockSums(docs, old []*entry, oldBlocks [][32]byte) [][32]byte {
+	blocks := make([][32]byte, (len(docs)+blockDocs-1)/blockDocs)
+	var buf [blockDocs * 32]byte
+	for b := range blocks {
+		lo, hi := b*blockDocs, min((b+1)*blockDocs, len(docs))
+		if b < len(oldBlocks) && min((b+1)*blockDocs, len(old)) == hi {
+			same := true
+			for i := lo; i < hi; i++ {
+				if docs[i] != old[i] {
+					same = false
+					break
+				}
+			}
+			if same {
+				blocks[b] = oldBlocks[b]
+				continue
+			}
+		}
+		for i := lo; i < hi; i++ {
+			copy(buf[(i-lo)*32:], docs[i].sum[:])
+		}
+		blocks[b] = sha256.Sum256(buf[:(hi-lo)*32])
+	}
+	return blocks
 }
 
 // lead is the context text of a section: its summary, or the start of its
@@ -157,92 +571,6 @@ func lead(summary, text string) string {
 	// Body text is already on one line with single spaces (package
 	// markdown); a summary from front matter is used as written.
 	return plan.Excerpt(text, 160)
-}
-
-// Tokens splits text into lower-case words: runs of letters and digits.
-// search.js splits queries and titles the same way.
-func Tokens(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	})
-}
-
-// Terms returns the distinct words of text in order of first appearance,
-// leaving out web addresses, stop words, one-letter words, the words of
-// skip (which are already in the index in full) and words that start
-// another word of the list.
-func Terms(text string, stop map[string]bool, skip string) []string {
-	seen := map[string]bool{}
-	for _, w := range Tokens(skip) {
-		seen[w] = true
-	}
-	var out []string
-	for _, w := range Tokens(withoutURLs(text)) {
-		if seen[w] || stop[w] || len([]rune(w)) < 2 {
-			continue
-		}
-		seen[w] = true
-		out = append(out, w)
-	}
-	// search.js matches words by prefix, so a word that starts another
-	// word of the list adds nothing: "biometric" finds "biometrics".
-	sorted := slices.Clone(out)
-	slices.Sort(sorted)
-	redundant := map[string]bool{}
-	for i := 0; i+1 < len(sorted); i++ {
-		if strings.HasPrefix(sorted[i+1], sorted[i]) {
-			redundant[sorted[i]] = true
-		}
-	}
-	return slices.DeleteFunc(out, func(w string) bool { return redundant[w] })
-}
-
-// withoutURLs blanks out web addresses, whose parts are noise for search:
-// from "http://", "https://" or "www." to the next space.
-func withoutURLs(text string) string {
-	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") {
-		return text
-	}
-	fields := strings.Fields(text)
-	for i, f := range fields {
-		cut := len(f)
-		for _, p := range []string{"http://", "https://", "www."} {
-			if j := strings.Index(f, p); j >= 0 && j < cut {
-				cut = j
-			}
-		}
-		fields[i] = f[:cut]
-	}
-	return strings.Join(fields, " ")
-}
-
-// Script returns the index of p as a script that sets the global variable
-// Global. The data is JSON, which is also valid JavaScript; each document
-// is an array [kind, url, title, context, parent, body] to keep the file
-// small.
-func Script(p *plan.Plan) ([]byte, error) { return script(Build(p)) }
-
-func script(ix *Index) ([]byte, error) {
-	docs := make([][]string, len(ix.Docs))
-	for i, d := range ix.Docs {
-		docs[i] = []string{d.Kind, d.URL, d.Title, d.Context, d.Parent, d.Body}
-	}
-	data := struct {
-		V    int        `json:"v"`
-		Stop []string   `json:"stop"`
-		Docs [][]string `json:"docs"`
-	}{Version, ix.Stop, docs}
-	var buf bytes.Buffer
-	buf.WriteString("self." + Global + "=")
-	enc := json.NewEncoder(&buf)
-	// Escaping <, > and & keeps the text inert in any context; the bytes
-	// it costs are few.
-	if err := enc.Encode(data); err != nil {
-		return nil, err
-	}
-	buf.Truncate(buf.Len() - 1) // Encode's newline
-	buf.WriteString(";\n")
-	return buf.Bytes(), nil
 }
 
 // stopwords returns the words to ignore for a language: common English
