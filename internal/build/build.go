@@ -4,7 +4,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -83,12 +82,12 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 }
 
 // Patch prepares the publication again after the files at paths changed,
-// reusing p when every changed file is a document of p's plan whose front
-// matter is byte for byte the same: then only the changed Markdown bodies
-// are converted again (see resolve.Rebody), and the result is the same as
-// Prepare's. ok is false when the change needs Prepare: another kind of
-// file, a changed front matter, a body that now refers to other IDs or
-// has a problem to report.
+// reusing p when every changed file is a document of p's plan whose change
+// stays inside it (texts changed, but not IDs, titles, numbers, images or
+// references; see resolve.Redoc): then only the changed documents are read
+// and converted again, and the result is the same as Prepare's. ok is
+// false when the change needs Prepare: another kind of file, a change that
+// reaches other pages' links, or a document with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
@@ -101,10 +100,10 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 			return nil, false
 		}
 		d, err := load.ReadDoc(cfg.Source, path)
-		if err != nil || d == nil || !bytes.Equal(d.Src[:d.BodyOffset], docs[i].Src[:docs[i].BodyOffset]) {
+		if err != nil || d == nil {
 			return nil, false
 		}
-		if pl, ok = resolve.Rebody(pl, d, p.ropts); !ok {
+		if pl, ok = resolve.Redoc(pl, d, p.ropts); !ok {
 			return nil, false
 		}
 		if ctx.Err() != nil {

@@ -90,8 +90,7 @@ type Body struct {
 	Text      string    // plain text, for search and descriptions
 	Headings  []Heading // top-level headings, for "on this page" lists
 	Footnotes []*Footnote
-	File      string   // source file, for messages
-	Refs      []string // IDs the body refers to, in order of appearance
+	File      string // source file, for messages
 }
 
 // Heading is a top-level heading of a body: its element id and text.

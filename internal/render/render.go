@@ -139,8 +139,8 @@ type Page struct {
 	// Pub and Plan are the Site's, repeated here: templates look fields
 	// up by name on every use, and a field of an embedded struct takes
 	// text/template a slow search.
-	Pub  *plan.Publication
-	Plan *plan.Plan
+	Pub         *plan.Publication
+	Plan        *plan.Plan
 	Path        string // site path of the page
 	Root        string // relative path from the page to the site root
 	Kind        string // home, goal, objective, section, summary, outcomes, activities, print, notfound, data

@@ -487,7 +487,7 @@ func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*loa
 }
 
 func bodyOf(res markdown.Result, file string) plan.Body {
-	b := plan.Body{HTML: template.HTML(res.HTML), Text: res.Text, File: file, Refs: res.Refs}
+	b := plan.Body{HTML: template.HTML(res.HTML), Text: res.Text, File: file}
 	for _, h := range res.Headings {
 		b.Headings = append(b.Headings, plan.Heading{ID: h.ID, Text: h.Text})
 	}

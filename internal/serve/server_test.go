@@ -49,7 +49,22 @@ func checkSameAsBuild(t *testing.T, l *live, step string) {
 }
 
 func TestServedEqualsFullBuildOverEdits(t *testing.T) {
-	l := startLive(t, copyCBP(t))
+	dir := copyCBP(t)
+	// Give the documents edited below "Referenced from" lists, on their
+	// pages and on their outcomes and activities.
+	for file, refs := range map[string]string{
+		"content/goal-1/1.4-biometric-identification.md": "See [](ref:activity-1.3.2) and [](ref:outcome-1.3.1).",
+		"content/goal-3/3.1-data-and-analytics.md":       "See [](ref:goal-2) and [](ref:foreword).",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), append(b, "\n"+refs+"\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := startLive(t, dir)
 	checkSameAsBuild(t, l, "start")
 	obj := l.read(objFile)
 	const (
@@ -79,6 +94,30 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 			l.write(goalFile, goal+"\nOne more.\n")
 		}},
 		{"body edit removing a reference", "", "reload", func() { l.write(objFile, obj) }},
+		{"statement, outcome, activity and caption edit", "text only", "reload", func() {
+			e := strings.Replace(obj, "threats that inhibit cross-border commerce.", "threats that hold back cross-border commerce.", 1)
+			e = strings.Replace(e, `"Trade is safe and secure."`, `"Trade is *safe* and secure."`, 1)
+			e = strings.Replace(e, "Efficient Trade Facilitation — Streamline", "Efficient Trade Facilitation — Simplify", 1)
+			e = strings.Replace(e, `credit: "CBP Photo by Mani Albrecht"`, `credit: "CBP photo by Mani Albrecht"`, 1)
+			l.write(objFile, e)
+		}},
+		{"outcome edit adding a reference", "", "reload", func() {
+			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe and secure; see [](ref:objective-1.2)."`, 1))
+		}},
+		{"outcome edit keeping the reference", "text only", "reload", func() {
+			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe; see [the objective](ref:objective-1.2)."`, 1))
+		}},
+		{"one activity more", "", "reload", func() {
+			l.write(objFile, strings.Replace(obj, "activities:\n", "activities:\n  - \"A new first activity.\"\n", 1))
+		}},
+		{"goal statement edit", "text only", "reload", func() {
+			l.write(goalFile, strings.Replace(goal, "adaptable and resilient", "adaptable, resilient", 1))
+		}},
+		{"goal name edit", "", "reload", func() { l.write(goalFile, strings.Replace(goal, `name: "TEAM"`, `name: "PEOPLE"`, 1)) }},
+		{"section order edit", "", "reload", func() { l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25", 1)) }},
+		{"section summary edit", "text only", "reload", func() {
+			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
+		}},
 		{"front matter edit", "", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure, Compliant Trade"`, 1))
 		}},
