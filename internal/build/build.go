@@ -114,7 +114,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		}
 		docs[i] = d
 	}
-	opts := p.opts
+	opts := render.Options{PDF: p.opts.PDF, Extra: p.opts.Extra}
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		return nil, false
 	}

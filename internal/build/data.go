@@ -84,8 +84,9 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 		d := data()
 		return d.list, d.err
 	}
-	// Every page names the search index by the hash of its contents, so it
-	// is made now; the data files side by side with it, unless lazy.
+	// Every page names the search index by a digest of its contents, so
+	// its documents are made now; the data files side by side with them,
+	// unless lazy. The index itself is assembled when first needed.
 	var wg sync.WaitGroup
 	if !lazy {
 		wg.Go(func() { data() })
@@ -94,7 +95,7 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 	if cache != nil {
 		terms = &cache.Search
 	}
-	index, err := terms.Script(pl)
+	index, err := terms.Make(pl)
 	wg.Wait()
 	if err != nil {
 		return err
@@ -104,10 +105,8 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 			return d.err
 		}
 	}
-	opts.Assets = append(opts.Assets,
-		render.File{Path: search.IndexAsset, Data: index},
-		render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()},
-	)
+	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), Data: index.Bytes})
+	opts.Assets = append(opts.Assets, render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()})
 	return nil
 }
 

@@ -81,6 +81,7 @@ type live struct {
 	client  *http.Client
 	stop    func() error
 	rebuilt chan diag.List
+	srv     *Server
 }
 
 func startLive(t testing.TB, dir string) *live {
@@ -92,6 +93,7 @@ func startLive(t testing.TB, dir string) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
+	l.srv = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

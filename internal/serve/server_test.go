@@ -30,6 +30,13 @@ const objFile = "content/goal-1/1.3-secure-and-compliant-trade.md"
 func checkSameAsBuild(t *testing.T, l *live, step string) {
 	t.Helper()
 	site := sitetest.Site(t, l.dir)
+	var want []string
+	for _, f := range site.Files {
+		want = append(want, f.Path)
+	}
+	if got := l.srv.snap.Load().prep.Renderer.Paths(); !slices.Equal(got, want) {
+		t.Errorf("%s: the server has %d files, the full build %d; first different: %s", step, len(got), len(want), firstDiff(got, want))
+	}
 	for _, f := range site.Files {
 		resp, got := l.get(f.Path)
 		if resp.StatusCode != http.StatusOK {
@@ -46,6 +53,23 @@ func checkSameAsBuild(t *testing.T, l *live, step string) {
 			t.Errorf("%s: %s: served bytes differ from the full build (%d vs %d bytes)", step, f.Path, len(got), len(f.Data))
 		}
 	}
+}
+
+// firstDiff returns the first path that is in one sorted list and not
+// the other.
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + " / " + b[i]
+		}
+	}
+	if len(a) > len(b) {
+		return a[len(b)]
+	}
+	if len(b) > len(a) {
+		return b[len(a)]
+	}
+	return ""
 }
 
 func TestServedEqualsFullBuildOverEdits(t *testing.T) {
