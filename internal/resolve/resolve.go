@@ -6,7 +6,6 @@
 package resolve
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -40,13 +39,21 @@ type Options struct {
 
 // Cache keeps Markdown conversions between resolutions, for a program that
 // resolves a publication again and again (the preview). A conversion is
-// reused when its text and settings are the same and every ID still has
-// the same title and address; conversions that looked up an image file
-// are not kept. The zero Cache is ready to use.
+// reused when its text and settings are the same and every ID it refers to
+// still has the same title and address; conversions that looked up an
+// image file or reported a problem are not kept. The zero Cache is ready
+// to use.
 type Cache struct {
 	mu      sync.Mutex
-	sig     [sha256.Size]byte
-	results map[convKey]markdown.Result
+	raw     bool // the publication's allow_raw_html, which conversions depend on
+	results map[convKey]cached
+}
+
+// cached is a kept conversion with the targets of its references as they
+// were.
+type cached struct {
+	res  markdown.Result
+	deps []markdown.Target // the targets of res.Refs, in order
 }
 
 type convKey struct {
@@ -523,36 +530,41 @@ func (r *resolver) convert() {
 	exists := func(p string) bool {
 		return load.Clean(p) && r.opts.Exists != nil && r.opts.Exists(p)
 	}
-	var allIDs []string
-	for id := range refs {
-		allIDs = append(allIDs, id)
-	}
-	sort.Strings(allIDs)
-
-	// Conversions of an earlier resolution hold for this one when every ID
-	// has the same title and address.
-	cache := r.opts.Cache
-	var old map[convKey]markdown.Result
-	var sig [sha256.Size]byte
-	if cache != nil {
-		h := sha256.New()
-		for _, id := range allIDs {
-			t := refs[id]
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", id, t.URL(), t.Title)
+	// Every ID, sorted, to suggest the closest to an unknown one.
+	allIDs := sync.OnceValue(func() []string {
+		ids := make([]string, 0, len(refs))
+		for id := range refs {
+			ids = append(ids, id)
 		}
-		h.Sum(sig[:0])
+		sort.Strings(ids)
+		return ids
+	})
+
+	// A conversion of an earlier resolution holds for this one when every
+	// ID it refers to has the same title and address.
+	cache := r.opts.Cache
+	var old map[convKey]cached
+	if cache != nil {
 		cache.mu.Lock()
 		defer cache.mu.Unlock()
-		if cache.sig == sig {
+		if cache.raw == r.p.Pub.AllowRawHTML {
 			old = cache.results
 		}
+	}
+	valid := func(c cached) bool {
+		for i, id := range c.res.Refs {
+			if t, ok := lookup(id); !ok || t != c.deps[i] {
+				return false
+			}
+		}
+		return true
 	}
 	keep := make([]bool, len(r.work))
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
 		key := convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
-		if res, ok := old[key]; ok {
-			w.result = res
+		if c, ok := old[key]; ok && valid(c) {
+			w.result = c.res
 			keep[i] = true
 			return
 		}
@@ -560,14 +572,18 @@ func (r *resolver) convert() {
 		w.env.Ref = lookup
 		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
 		w.result = r.conv.Convert(w.src, w.env)
-		keep[i] = !usedAsset
+		keep[i] = !usedAsset && len(w.result.Problems) == 0
 	})
 	if cache != nil {
-		cache.sig = sig
-		cache.results = make(map[convKey]markdown.Result, len(r.work))
+		cache.raw = r.p.Pub.AllowRawHTML
+		cache.results = make(map[convKey]cached, len(r.work))
 		for i, w := range r.work {
 			if keep[i] {
-				cache.results[convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}] = w.result
+				c := cached{res: w.result, deps: make([]markdown.Target, len(w.result.Refs))}
+				for j, id := range w.result.Refs {
+					c.deps[j], _ = lookup(id)
+				}
+				cache.results[convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}] = c
 			}
 		}
 	}
@@ -577,7 +593,7 @@ func (r *resolver) convert() {
 			pos := r.textPos(w, pr.Off)
 			if pr.Ref != "" || pr.Msg == "" { // an empty Ref is "ref:" with no ID
 				hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
-				if c := diag.Closest(pr.Ref, allIDs, 3); len(c) > 0 {
+				if c := diag.Closest(pr.Ref, allIDs(), 3); len(c) > 0 {
 					hint = "did you mean " + quoteJoin(c) + "?"
 				}
 				r.errs.Add(pos, fmt.Sprintf("unknown reference %q", "ref:"+pr.Ref), hint)
