@@ -2,8 +2,10 @@ package search_test
 
 // Benchmarks of the search index on a scaled publication (internal/scale),
 // 100 copies of the CBP publication unless -n says otherwise: the index
-// made from nothing, as a build makes it, and the preview's rebuild after
-// one objective's narrative changed.
+// made from nothing, as a build makes it (BenchmarkCold), and the
+// preview's rebuild after one objective's narrative changed
+// (BenchmarkIncremental, with the bytes: BenchmarkIncrementalBytes) or
+// after a key activity was added (BenchmarkIncrementalMoved).
 //
 //	go test -run '^$' -bench . -benchmem ./internal/search/
 //	go test -run '^$' -bench Incremental -benchmem ./internal/search/ -args -n 1000
@@ -111,17 +113,30 @@ func BenchmarkCold(b *testing.B) {
 // preview does, and takes its Sum (the pages' fingerprint): each Make
 // finds one document changed.
 func BenchmarkIncremental(b *testing.B) {
-	incremental(b, false)
+	p1, p2 := scaledPlans(b)
+	run(b, p1, p2, false)
 }
 
 // BenchmarkIncrementalBytes is BenchmarkIncremental with the bytes of
 // each index assembled.
 func BenchmarkIncrementalBytes(b *testing.B) {
-	incremental(b, true)
+	p1, p2 := scaledPlans(b)
+	run(b, p1, p2, true)
 }
 
-func incremental(b *testing.B, bytes bool) {
-	p1, p2 := scaledPlans(b)
+// BenchmarkIncrementalMoved is BenchmarkIncremental with a key activity
+// added at the start of the first objective instead: every later document
+// is one place further than in the last index.
+func BenchmarkIncrementalMoved(b *testing.B) {
+	p1, _ := scaledPlans(b)
+	p2 := clonePlan(p1)
+	o := p2.Goals[0].Objectives[0]
+	o.Activities = append([]*plan.Item{{Ref: plan.Ref{Page: o.Ref.Page, Fragment: "activity-new", Title: "Key activity 0"}, Text: "A new key activity."}}, o.Activities...)
+	run(b, p1, p2, false)
+}
+
+// run makes the index of p1, then of p2, p1, p2… with one Cache.
+func run(b *testing.B, p1, p2 *plan.Plan, bytes bool) {
 	var c search.Cache
 	if _, err := c.Make(p1); err != nil {
 		b.Fatal(err)

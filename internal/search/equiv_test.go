@@ -247,6 +247,21 @@ func TestMakeIncremental(t *testing.T) {
 		o := p.Goals[0].Objectives[2]
 		o.Activities = append([]*plan.Item{{Ref: plan.Ref{Page: o.Ref.Page, Fragment: "new", Title: "New activity"}, Text: "Inserted first"}}, o.Activities...)
 	})
+	edit(func(p *plan.Plan) {
+		its := p.Goals[0].Objectives[1].Outcomes
+		its[0], its[len(its)-1] = its[len(its)-1], its[0]
+	})
+	edit(func(p *plan.Plan) {
+		// An objective moves to the next goal.
+		g, h := p.Goals[0], p.Goals[1]
+		h.Objectives = append([]*plan.Objective{g.Objectives[0]}, h.Objectives...)
+		g.Objectives = g.Objectives[1:]
+	})
+	edit(func(p *plan.Plan) {
+		// Two sections on one page.
+		p.Back = append(p.Back, p.Back[0])
+	})
+	edit(func(p *plan.Plan) { p.Back = p.Back[:len(p.Back)-1] })
 	edit(func(p *plan.Plan) { p.Goals = p.Goals[1:] })
 	edit(func(p *plan.Plan) { p.Front = append(p.Front[1:], p.Front[0]) })
 	edit(func(p *plan.Plan) {

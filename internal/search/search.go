@@ -16,7 +16,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,7 +63,7 @@ func Build(p *plan.Plan) *Index {
 	stop := stopwords(p.Pub.Language)
 	ps, n := parts(p)
 	ix := &Index{Stop: stop, Docs: make([]Doc, n)}
-	each(ps, stop, false, func(w *worker, i int, s *source) {
+	each(ps, stop, false, func(w *worker, _, i int, s *source) {
 		ctx := w.words().read(s)
 		ix.Docs[i] = Doc{Kind: s.kind, URL: s.ref.URL(), Title: s.ref.Title, Context: ctx, Parent: s.parent, Body: string(w.w.body)}
 	})
@@ -98,6 +97,10 @@ type Cache struct {
 	lang   string     // the stop words depend on the language
 	docs   []*entry   // the documents of the last index, in order
 	blocks [][32]byte // their digests in blocks of blockDocs (see IndexScript.Sum)
+	// The parts of the last index (see part): the page of each one's
+	// first document, and where it starts in docs.
+	heads  []string
+	starts []int
 }
 
 // IndexScript is the index script of a plan (see Script): the documents
@@ -128,44 +131,45 @@ func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
 	}
 	ps, n := parts(p)
 	docs := make([]*entry, n)
-	// Each document is compared with the one at the same place in the
-	// last index, on all processors, and made again when it changed.
-	// Documents that are not where they were (documents were added,
-	// removed or moved before them) are looked for afterwards.
-	var mu sync.Mutex
-	var moved []miss
-	each(ps, stop, c == nil, func(w *worker, i int, s *source) {
-		if i < len(old) && old[i].at(s) {
-			if old[i].from(s) {
-				docs[i] = old[i]
-			} else {
-				docs[i] = w.words().entry(s)
-			}
-			return
-		}
+	// Each document is compared, on all processors, with the one at the
+	// same place in the same part (section, or goal with its objectives)
+	// of the last index, or anywhere in that part if not there (documents
+	// were added, removed or moved), and made again when it changed or is
+	// not found.
+	var oldParts func() map[string][2]int
+	if c != nil {
+		oldParts = sync.OnceValue(c.partMap)
+	}
+	each(ps, stop, c == nil, func(w *worker, k, i int, s *source) {
 		if len(old) == 0 {
 			docs[i] = w.words().entry(s)
 			return
 		}
-		mu.Lock()
-		moved = append(moved, miss{i, *s})
-		mu.Unlock()
-	})
-	if len(moved) > 0 {
-		slices.SortFunc(moved, func(a, b miss) int { return a.i - b.i })
-		f := finder{old: old}
-		var todo []miss
-		for _, m := range moved {
-			if e := f.find(m.i, &m.src); e != nil {
-				docs[m.i] = e
-			} else {
-				todo = append(todo, m)
+		j := i
+		if j >= len(old) || !old[j].at(s) {
+			if w.part != k {
+				w.part, w.lo, w.hi = k, 0, 0
+				if r, ok := oldParts()[ps[k].head()]; ok {
+					w.lo, w.hi = r[0], r[1]
+				}
+			}
+			j = w.lo + i - ps[k].start
+			if j >= w.hi || !old[j].at(s) {
+				j = -1
+				for o := w.lo; o < w.hi; o++ {
+					if old[o].at(s) {
+						j = o
+						break
+					}
+				}
 			}
 		}
-		run(len(todo), stop, func(w *words, k int) {
-			docs[todo[k].i] = w.entry(&todo[k].src)
-		})
-	}
+		if j >= 0 && old[j].from(s) {
+			docs[i] = old[j]
+		} else {
+			docs[i] = w.words().entry(s)
+		}
+	})
 	s := &IndexScript{head: head(stop), docs: docs}
 	blocks := blockSums(docs, old, oldBlocks)
 	h := sha256.New()
@@ -182,8 +186,29 @@ func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
 	h.Sum(s.sum[:0])
 	if c != nil {
 		c.lang, c.docs, c.blocks = p.Pub.Language, docs, blocks
+		c.heads, c.starts = c.heads[:0], c.starts[:0]
+		for _, pt := range ps {
+			c.heads = append(c.heads, pt.head())
+			c.starts = append(c.starts, pt.start)
+		}
 	}
 	return s, nil
+}
+
+// partMap returns where each part of the last index is in c.docs, by the
+// page of its first document.
+func (c *Cache) partMap() map[string][2]int {
+	m := make(map[string][2]int, len(c.heads))
+	for k, h := range c.heads {
+		end := len(c.docs)
+		if k+1 < len(c.starts) {
+			end = c.starts[k+1]
+		}
+		if _, dup := m[h]; !dup {
+			m[h] = [2]int{c.starts[k], end}
+		}
+	}
+	return m
 }
 
 // Sum returns a digest of the script: it changes whenever the script's
@@ -231,6 +256,14 @@ type part struct {
 	section *plan.Section
 	goal    *plan.Goal
 	start   int // the index of its first document
+}
+
+// head is the page of the part's first document, which names the part.
+func (pt *part) head() string {
+	if pt.section != nil {
+		return pt.section.Ref.Page
+	}
+	return pt.goal.Ref.Page
 }
 
 // parts returns the parts of p in reading order and the number of
@@ -286,9 +319,11 @@ func (pt *part) walk(s *source, visit func(i int, s *source)) {
 
 // worker is one goroutine of each.
 type worker struct {
-	stop  []string
-	slabs bool // see words.slabs
-	w     *words
+	stop   []string
+	slabs  bool // see words.slabs
+	w      *words
+	part   int // the part being walked,
+	lo, hi int // and its documents in the last index
 }
 
 // words returns the worker's words, made on first use.
@@ -300,19 +335,20 @@ func (w *worker) words() *words {
 	return w.w
 }
 
-// each calls f for every document of the parts, on all processors. f must
-// not keep s.
-func each(ps []part, stop []string, slabs bool, f func(w *worker, i int, s *source)) {
+// each calls f for every document of the parts, on all processors, with
+// the index of its part and its own. f must not keep s.
+func each(ps []part, stop []string, slabs bool, f func(w *worker, k, i int, s *source)) {
 	workers := min(runtime.GOMAXPROCS(0), len(ps))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			w := &worker{stop: stop, slabs: slabs}
+			w := &worker{stop: stop, slabs: slabs, part: -1}
 			var s source
-			visit := func(i int, s *source) { f(w, i, s) }
+			var k int
+			visit := func(i int, s *source) { f(w, k, i, s) }
 			for {
-				k := int(next.Add(1)) - 1
+				k = int(next.Add(1)) - 1
 				if k >= len(ps) {
 					return
 				}
@@ -366,50 +402,6 @@ func (e *entry) from(s *source) bool {
 		}
 	}
 	return true
-}
-
-type miss struct {
-	i   int // in the new index
-	src source
-}
-
-// finder finds the documents of the last index that moved.
-type finder struct {
-	old    []*entry
-	delta  int               // position in old − position in the new index, as last found
-	byAddr map[[2]string]int // page and fragment → index in old, made when first needed
-}
-
-// find returns the document of the last index made from what s holds,
-// the document at i of the new index, or nil.
-func (f *finder) find(i int, s *source) *entry {
-	// Where the last document that moved was found, shifted by as many,
-	// or near there; else anywhere.
-	k := -1
-	for _, d := range [...]int{0, -1, 1, -2, 2, -3, 3, -4, 4} {
-		if j := i + f.delta + d; j >= 0 && j < len(f.old) && f.old[j].at(s) {
-			k = j
-			break
-		}
-	}
-	if k < 0 {
-		if f.byAddr == nil {
-			f.byAddr = make(map[[2]string]int, len(f.old))
-			for j := len(f.old) - 1; j >= 0; j-- {
-				f.byAddr[[2]string{f.old[j].page, f.old[j].fragment}] = j
-			}
-		}
-		j, ok := f.byAddr[[2]string{s.ref.Page, s.ref.Fragment}]
-		if !ok {
-			return nil
-		}
-		k = j
-	}
-	f.delta = k - i
-	if f.old[k].from(s) {
-		return f.old[k]
-	}
-	return nil
 }
 
 // read finds the words of s's body that go into the index (see Terms) and
@@ -498,36 +490,6 @@ func (w *words) entry(s *source) *entry {
 	}
 	e.sum = sha256.Sum256(e.json)
 	return e
-}
-
-// run calls f(w, i) for every i in [0, n) on all processors, each with its
-// own words.
-func run(n int, stop []string, f func(w *words, i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		if n > 0 {
-			w := newWords(stop)
-			for i := range n {
-				f(w, i)
-			}
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			w := newWords(stop)
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(w, i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // blockDocs is how many documents' digests are hashed together for Sum.
