@@ -9,6 +9,12 @@
 // bodies are stored as their distinct words only, which keeps the index
 // small (see Script). assets/search.js reads the index, ranks and shows
 // the results.
+//
+// Each document is written as its own piece of JSON, with its digest. A
+// Cache keeps them between builds of the same publication (the preview),
+// so that a rebuild finds the words of and writes only the documents that
+// changed, and sums the script from the documents' digests
+// (IndexScript.Sum) without reading it whole.
 package search
 
 import (
@@ -374,12 +380,13 @@ func (e *entry) at(s *source) bool {
 	return e.page == s.ref.Page && e.fragment == s.ref.Fragment && e.kind == s.kind
 }
 
-// from reports whether e was made from what s holds now. Comparing equal
+// from reports whether e, of the same item as s (see at), was made from
+// what s holds now. Comparing equal
 // strings costs little when they share their bytes, as the preview's
 // successive plans do for unchanged documents; otherwise they are compared
 // byte by byte.
 func (e *entry) from(s *source) bool {
-	if !e.at(s) || e.title != s.ref.Title || e.context != s.context || e.parent != s.parent || len(e.figures) != 2*len(s.figures) {
+	if e.title != s.ref.Title || e.context != s.context || e.parent != s.parent || len(e.figures) != 2*len(s.figures) {
 		return false
 	}
 	if s.body == nil {
