@@ -287,6 +287,20 @@ func (r *Renderer) Paths() []string {
 	return out
 }
 
+// Slow lists the files that take longest to make, slowest first: the print
+// edition, the open data files, the indexes of the whole plan and the
+// search index. A writer starts them first (see write.Ordered).
+func (r *Renderer) Slow() []string {
+	out := []string{resolve.PrintPage}
+	out = append(out, r.data...)
+	out = append(out, resolve.ActivitiesPage, resolve.OutcomesPage, resolve.SummaryPage, resolve.HomePage)
+	for p := range r.lazy {
+		out = append(out, p)
+	}
+	slices.Sort(out[len(out)-len(r.lazy):])
+	return out
+}
+
 // Has reports whether the site has a file at a site path.
 func (r *Renderer) Has(path string) bool {
 	if _, ok := r.byPath[path]; ok {

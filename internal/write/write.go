@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -53,6 +54,13 @@ type Source interface {
 type Streamer interface {
 	Source
 	WriteFile(path string, w io.Writer) (ok bool, err error)
+}
+
+// Ordered is a Source that knows which of its files take longest to make:
+// Dir starts them first, so that no large file is left alone at the end.
+type Ordered interface {
+	Source
+	Slow() []string
 }
 
 // Files returns a Source over files already in memory.
@@ -265,10 +273,31 @@ func writeAll(dir string, src Source) error {
 			made[d] = true
 		}
 	}
+	// The slowest files first, then the others in path order.
+	order := make([]int, 0, len(paths))
+	if o, ok := src.(Ordered); ok {
+		first := map[int]bool{}
+		for _, p := range o.Slow() {
+			if i, found := slices.BinarySearch(paths, p); found && !first[i] {
+				first[i] = true
+				order = append(order, i)
+			}
+		}
+		for i := range paths {
+			if !first[i] {
+				order = append(order, i)
+			}
+		}
+	} else {
+		for i := range paths {
+			order = append(order, i)
+		}
+	}
 	// One more worker than processors: writing waits on the disk.
 	errs := make([]error, len(paths))
 	var failed atomic.Bool
-	parallel.ForWorkers(len(paths), runtime.GOMAXPROCS(0)+1, func(i int) {
+	parallel.ForWorkers(len(order), runtime.GOMAXPROCS(0)+1, func(k int) {
+		i := order[k]
 		if failed.Load() {
 			return
 		}

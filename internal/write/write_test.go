@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,4 +221,44 @@ func TestDirConcurrent(t *testing.T) {
 		b.WriteString(k + " ")
 	}
 	t.Errorf("the folder holds no single site: %s", b.String())
+}
+
+// ordered is a Source that records the order in which its files are asked
+// for and names its last file as the slowest.
+type ordered struct {
+	paths []string
+	mu    sync.Mutex
+	asked []string
+}
+
+func (o *ordered) Paths() []string { return o.paths }
+func (o *ordered) Slow() []string  { return []string{o.paths[len(o.paths)-1], "not/a/file.html"} }
+func (o *ordered) File(p string) ([]byte, bool, error) {
+	o.mu.Lock()
+	o.asked = append(o.asked, p)
+	o.mu.Unlock()
+	return []byte(p), true, nil
+}
+
+// The slowest files are started first, whatever their place in path order;
+// a name that is not a file of the site is ignored.
+func TestDirStartsSlowFilesFirst(t *testing.T) {
+	src := &ordered{}
+	for i := range 200 {
+		src.paths = append(src.paths, fmt.Sprintf("p%03d/index.html", i))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if err := Dir(out, src, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.asked) != len(src.paths) {
+		t.Fatalf("asked for %d files; want %d", len(src.asked), len(src.paths))
+	}
+	last := src.paths[len(src.paths)-1]
+	if i := slices.Index(src.asked, last); i < 0 || i > runtime.GOMAXPROCS(0) {
+		t.Errorf("the slowest file was asked for at position %d of %d; want among the first %d", i, len(src.asked), runtime.GOMAXPROCS(0)+1)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(last))); err != nil || string(b) != last {
+		t.Errorf("%s: %q, %v", last, b, err)
+	}
 }
