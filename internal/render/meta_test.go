@@ -17,12 +17,21 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/search"
 	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
 const baseURL = "https://example.org/plan/"
 
 func buildCBP(t *testing.T, base string) map[string][]byte {
+	t.Helper()
+	files, _ := buildCBPSite(t, base)
+	return files
+}
+
+// buildCBPSite is buildCBP with the site's plan.
+func buildCBPSite(t *testing.T, base string) (map[string][]byte, *plan.Plan) {
 	t.Helper()
 	root, err := os.OpenRoot(sitetest.RepoRoot(t))
 	if err != nil {
@@ -37,7 +46,7 @@ func buildCBP(t *testing.T, base string) map[string][]byte {
 	for _, f := range site.Files {
 		files[f.Path] = f.Data
 	}
-	return files
+	return files, site.Plan
 }
 
 // head collects the <meta>, <link> and ld+json data of a page's head.
@@ -189,11 +198,17 @@ func TestSitemapAndRobots(t *testing.T) {
 }
 
 // TestFingerprints checks that every asset name carries the hash of its
-// contents and that integrity values match, with a base URL, and are empty
-// without one (browsers refuse integrity-checked assets from file://).
+// contents (for the search index, the digest of its documents, see
+// search.IndexScript.Sum) and that integrity values match, with a base
+// URL, and are empty without one (browsers refuse integrity-checked assets
+// from file://).
 func TestFingerprints(t *testing.T) {
 	for _, base := range []string{baseURL, ""} {
-		files := buildCBP(t, base)
+		files, pl := buildCBPSite(t, base)
+		index, err := (*search.Cache)(nil).Make(pl)
+		if err != nil {
+			t.Fatal(err)
+		}
 		n := 0
 		for p, data := range files {
 			if !strings.HasPrefix(p, "assets/") {
@@ -201,6 +216,12 @@ func TestFingerprints(t *testing.T) {
 			}
 			n++
 			sum := sha256.Sum256(data)
+			if strings.HasPrefix(path.Base(p), "search-index.") {
+				if !bytes.Equal(data, index.Bytes()) {
+					t.Errorf("%s is not the index of the plan", p)
+				}
+				sum = index.Sum()
+			}
 			name := path.Base(p)
 			parts := strings.Split(name, ".")
 			if len(parts) < 3 || parts[len(parts)-2] != hex.EncodeToString(sum[:])[:10] {
