@@ -13,12 +13,15 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -125,8 +128,19 @@ func (c *Converter) Convert(src []byte, env Env) Result {
 	doc := c.md.Parser().Parse(text.NewReader(src))
 	doc.SetAttributeString("idprefix", []byte(env.IDPrefix))
 	w := walker{src: src, env: env, res: &res}
+	w.text.Grow(len(src))
 	w.walk(doc)
+	// goldmark wraps a writer that is not buffered in a new 4 KiB
+	// bufio.Writer on every Render; one pooled writer serves them all.
+	bw := bufWriters.Get().(*bufio.Writer)
+	defer bufWriters.Put(bw)
+	render := func(dst *bytes.Buffer, n ast.Node) {
+		bw.Reset(dst)
+		_ = c.md.Renderer().Render(bw, src, n)
+		_ = bw.Flush()
+	}
 	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/4)
 	if fl := w.footnotes; fl != nil {
 		for fn := fl.FirstChild(); fn != nil; fn = fn.NextSibling() {
 			f := fn.(*east.Footnote)
@@ -137,11 +151,11 @@ func (c *Converter) Convert(src []byte, env Env) Result {
 						if _, back := in.(*east.FootnoteBacklink); back {
 							continue
 						}
-						_ = c.md.Renderer().Render(&nb, src, in)
+						render(&nb, in)
 					}
 					continue
 				}
-				_ = c.md.Renderer().Render(&nb, src, ch)
+				render(&nb, ch)
 			}
 			id := env.IDPrefix + "fn-" + strconv.Itoa(f.Index)
 			res.Footnotes = append(res.Footnotes, Footnote{
@@ -156,18 +170,47 @@ func (c *Converter) Convert(src []byte, env Env) Result {
 		for b := doc.FirstChild(); b != nil; b = b.NextSibling() {
 			if p, ok := b.(*ast.Paragraph); ok {
 				for in := p.FirstChild(); in != nil; in = in.NextSibling() {
-					_ = c.md.Renderer().Render(&buf, src, in)
+					render(&buf, in)
 				}
 			} else {
-				_ = c.md.Renderer().Render(&buf, src, b)
+				render(&buf, b)
 			}
 		}
 	} else {
-		_ = c.md.Renderer().Render(&buf, src, doc)
+		render(&buf, doc)
 	}
-	res.HTML = strings.TrimSpace(buf.String())
-	res.Text = strings.Join(strings.Fields(w.text.String()), " ")
+	res.HTML = string(bytes.TrimSpace(buf.Bytes()))
+	res.Text = collapseSpace(w.text.String())
 	return res
+}
+
+// bufWriters are the buffered writers Convert renders through.
+var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
+
+// collapseSpace returns s with every run of white space (unicode.IsSpace)
+// replaced by one space, and none at either end: what
+// strings.Join(strings.Fields(s), " ") returns, without a string per word.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = true
+		} else {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 type walker struct {
@@ -288,7 +331,7 @@ func (w *walker) heading(n *ast.Heading) {
 	}
 	n.SetAttributeString("id", []byte(id))
 	if n.Level == base+1 {
-		w.res.Headings = append(w.res.Headings, Heading{ID: id, Text: strings.Join(strings.Fields(plain(n, w.src)), " ")})
+		w.res.Headings = append(w.res.Headings, Heading{ID: id, Text: collapseSpace(plain(n, w.src))})
 	}
 	if strings.TrimSpace(plain(n, w.src)) == "" {
 		w.problem(off, "empty heading", "write the heading's text or delete the line")
