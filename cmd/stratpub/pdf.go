@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -31,12 +30,17 @@ func runPDF(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitContent
 	}
 	defer root.Close()
-	res, name, code := makePDF(ctx, root.FS(), *chromium, stderr)
+	prep, errs := build.Prepare(ctx, build.Config{Source: root.FS()})
+	if len(errs) > 0 {
+		report(stderr, errs)
+		return exitContent
+	}
+	res, code := makePDF(ctx, prep, *chromium, stderr)
 	if code != exitOK {
 		return code
 	}
 	if *out == "" {
-		*out = name
+		*out = pdf.FileName(&prep.Plan.Pub)
 	}
 	if err := writeFile(*out, res.PDF); err != nil {
 		fmt.Fprintln(stderr, "stratpub pdf: writing the PDF:", err)
@@ -47,14 +51,9 @@ func runPDF(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// makePDF prepares the publication and prints its PDF. It reports
-// problems itself and returns an exit code, and the PDF's default name.
-func makePDF(ctx context.Context, src iofs.FS, chromium string, stderr io.Writer) (*pdf.Result, string, int) {
-	prep, errs := build.Prepare(ctx, build.Config{Source: src})
-	if len(errs) > 0 {
-		report(stderr, errs)
-		return nil, "", exitContent
-	}
+// makePDF prints the PDF of a prepared publication. It reports problems
+// itself and returns an exit code.
+func makePDF(ctx context.Context, prep *build.Prepared, chromium string, stderr io.Writer) (*pdf.Result, int) {
 	res, err := pdf.Make(ctx, prep, pdf.Options{Chromium: chromium, SourceDateEpoch: os.Getenv("SOURCE_DATE_EPOCH")})
 	if err != nil {
 		if errors.Is(err, pdf.ErrNoChromium) {
@@ -62,9 +61,9 @@ func makePDF(ctx context.Context, src iofs.FS, chromium string, stderr io.Writer
 		} else {
 			fmt.Fprintln(stderr, "stratpub pdf: making the PDF:", err)
 		}
-		return nil, "", exitContent
+		return nil, exitContent
 	}
-	return res, pdf.FileName(&prep.Plan.Pub), exitOK
+	return res, exitOK
 }
 
 // writeFile writes data to name atomically: a reader never sees half a PDF.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/pdf"
 	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/write"
 )
@@ -165,13 +166,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitContent
 	}
 	cfg := build.Config{Source: root.FS(), BaseURL: *base}
-	if *mkPDF {
-		res, name, code := makePDF(ctx, root.FS(), "", stderr)
-		if code != exitOK {
-			return code
-		}
-		cfg.PDF = &render.File{Path: name, Data: res.PDF}
-	} else {
+	if !*mkPDF {
 		cfg.FindPDF = existingPDF(*out)
 	}
 	prep, errs := build.Prepare(ctx, cfg)
@@ -179,6 +174,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		report(stderr, errs)
 		fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
 		return exitContent
+	}
+	if *mkPDF {
+		// The PDF is printed from the site as prepared, then published
+		// with it and linked from its home page.
+		res, code := makePDF(ctx, prep, "", stderr)
+		if code != exitOK {
+			fmt.Fprintf(stderr, "build failed; %s was left unchanged\n", *out)
+			return code
+		}
+		prep = prep.WithPDF(render.File{Path: pdf.FileName(&prep.Plan.Pub), Data: res.PDF})
 	}
 	prepared := time.Now()
 	pages, files, err := prep.Write(*out, *force)

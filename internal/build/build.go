@@ -81,6 +81,16 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts, docs: p.docs, ropts: p.ropts}, nil
 }
 
+// WithPDF returns p with f as the PDF edition, published with the site
+// and linked from the home page: the same as preparing with Config.PDF,
+// without preparing again.
+func (p *Prepared) WithPDF(f render.File) *Prepared {
+	opts := p.opts
+	opts.PDF = &render.PDFLink{Path: f.Path, Size: int64(len(f.Data))}
+	opts.Extra = append(slices.Clone(p.opts.Extra), f)
+	return &Prepared{Plan: p.Plan, Renderer: p.Renderer.Rebody(p.Plan, opts), opts: opts, docs: p.docs, ropts: p.ropts}
+}
+
 // Patch prepares the publication again after the files at paths changed,
 // reusing p when every changed file is a document of p's plan whose change
 // stays inside it (texts changed, but not IDs, titles, numbers, images or

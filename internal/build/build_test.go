@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/sitetest"
 	"github.com/stratpub/stratpub/internal/write"
 )
@@ -544,5 +545,42 @@ func TestStreamedWriteEqualsBuild(t *testing.T) {
 				t.Errorf("%s: %s differs between the streamed build and Build (%d vs %d bytes)", src, f.Path, len(got[filepath.FromSlash(f.Path)]), len(f.Data))
 			}
 		}
+	}
+}
+
+// Adding the PDF edition to a prepared site (stratpub build --pdf, which
+// prints the PDF from the site it then publishes) gives the site that
+// preparing with Config.PDF gives.
+func TestWithPDFEqualsPrepareWithPDF(t *testing.T) {
+	root, err := os.OpenRoot(sitetest.RepoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	pdf := render.File{Path: "cbp-strategy.pdf", Data: []byte("%PDF-1.7 not really\n")}
+	want, errs := build.Build(context.Background(), build.Config{Source: root.FS(), PDF: &pdf})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	prep, errs := build.Prepare(context.Background(), build.Config{Source: root.FS()})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	got, errs := prep.WithPDF(pdf).Renderer.All(context.Background())
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	if len(got) != len(want.Files) {
+		t.Fatalf("%d files; want %d", len(got), len(want.Files))
+	}
+	for i, f := range want.Files {
+		if got[i].Path != f.Path || !bytes.Equal(got[i].Data, f.Data) {
+			t.Errorf("%s differs from the site prepared with the PDF", f.Path)
+		}
+	}
+	// Negative control: the home page of the site without it differs.
+	plain, _, _ := prep.Renderer.File("index.html")
+	if home, _, _ := prep.WithPDF(pdf).Renderer.File("index.html"); bytes.Equal(home, plain) || !bytes.Contains(home, []byte("cbp-strategy.pdf")) {
+		t.Error("the home page does not link the PDF")
 	}
 }
