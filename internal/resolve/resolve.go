@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 
@@ -560,13 +561,18 @@ func (r *resolver) convert() {
 		return true
 	}
 	keep := make([]bool, len(r.work))
+	keys := make([]convKey, len(r.work))
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
-		key := convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
-		if c, ok := old[key]; ok && valid(c) {
-			w.result = c.res
-			keep[i] = true
-			return
+		if cache != nil {
+			// The key shares the text's bytes instead of copying them:
+			// sources are never modified once loaded.
+			keys[i] = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+			if c, ok := old[keys[i]]; ok && valid(c) {
+				w.result = c.res
+				keep[i] = true
+				return
+			}
 		}
 		usedAsset := false
 		w.env.Ref = lookup
@@ -583,7 +589,7 @@ func (r *resolver) convert() {
 				for j, id := range w.result.Refs {
 					c.deps[j], _ = lookup(id)
 				}
-				cache.results[convKey{string(w.src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}] = c
+				cache.results[keys[i]] = c
 			}
 		}
 	}
