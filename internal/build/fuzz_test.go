@@ -1,9 +1,13 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -136,4 +140,71 @@ func TestUnsafePage(t *testing.T) {
 	if unsafePage([]byte(`<script src="https://evil.example/assets/a.js"></script>`), "http://00/") == "" {
 		t.Error("accepted a script from another site")
 	}
+}
+
+// FuzzPatch edits one document of testdata/small arbitrarily. When the
+// preview's Patch takes the edit, the site it gives must be, file for
+// file, the site a full build of the edited publication gives, and that
+// build must succeed: Patch never takes an edit that reaches beyond the
+// document or that has a problem to report.
+// Seeds: the documents as they are, and a few edits.
+func FuzzPatch(f *testing.F) {
+	base := fstest.MapFS{}
+	root := filepath.Join("..", "..", "testdata", "small")
+	var docs []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		base[rel] = &fstest.MapFile{Data: b}
+		if strings.HasSuffix(rel, ".md") {
+			docs = append(docs, rel)
+		}
+		return err
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for i, d := range docs {
+		src := string(base[d].Data)
+		f.Add(uint8(i), src)
+		f.Add(uint8(i), src+"\nOne more paragraph with *emphasis*.\n")
+		f.Add(uint8(i), strings.Replace(src, "statement: \"", "statement: \"Now ", 1))
+		f.Add(uint8(i), strings.Replace(src, "title: \"", "title: \"New ", 1))
+	}
+	ctx := context.Background()
+	// Patch does not modify what it patches: one preparation serves every
+	// edit (with a cache, so that it keeps its documents).
+	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		f.Fatal(errs.Err())
+	}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		path := docs[int(which)%len(docs)]
+		edited := maps.Clone(base)
+		edited[path] = &fstest.MapFile{Data: []byte(text)}
+		patched, ok := prep.Patch(ctx, Config{Source: edited, LazyData: true, Cache: &Cache{}}, []string{path})
+		if !ok {
+			return
+		}
+		full, errs := Build(ctx, Config{Source: edited})
+		if len(errs) > 0 {
+			t.Fatalf("Patch took an edit of %s that the full build refuses:\n%v", path, errs.Err())
+		}
+		got, errs := patched.Renderer.All(ctx)
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		if len(got) != len(full.Files) {
+			t.Fatalf("Patch made %d files, the full build %d", len(got), len(full.Files))
+		}
+		for i, file := range full.Files {
+			if got[i].Path != file.Path || !bytes.Equal(got[i].Data, file.Data) {
+				t.Fatalf("%s differs between Patch and the full build (edit of %s)", file.Path, path)
+			}
+		}
+	})
 }
