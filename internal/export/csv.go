@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/swar"
 )
 
 // CSVHeader names the columns of the key activities CSV.
@@ -126,8 +127,8 @@ func csvNeedsQuotes(s string) bool {
 	}
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := load64(s, i)
-		if (equal(x, '\n')|equal(x, '\r')|equal(x, '"')|equal(x, ','))&hi != 0 {
+		x := swar.Load(s, i)
+		if (swar.Equal(x, '\n')|swar.Equal(x, '\r')|swar.Equal(x, '"')|swar.Equal(x, ','))&swar.High != 0 {
 			break
 		}
 	}

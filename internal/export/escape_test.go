@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"html"
 	"strings"
 	"testing"
@@ -36,21 +35,6 @@ func escapeCases() []string {
 		}
 	}
 	return cases
-}
-
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range escapeCases() {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(s); err != nil {
-			t.Fatal(err)
-		}
-		want := strings.TrimSuffix(buf.String(), "\n")
-		if got := string(appendJSONString(nil, s)); got != want {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
 }
 
 func TestAppendEscape(t *testing.T) {

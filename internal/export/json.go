@@ -8,8 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/stratpub/stratpub/internal/jsontext"
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/plan"
 )
@@ -293,7 +293,7 @@ func (e *jsonWriter) key(k string) {
 
 func (e *jsonWriter) str(k, v string) {
 	e.key(k)
-	e.buf = appendJSONString(e.buf, v)
+	e.buf = jsontext.AppendString(e.buf, v, false)
 }
 
 func (e *jsonWriter) int(k string, n int) {
@@ -307,11 +307,11 @@ func (e *jsonWriter) htmlField(k string, h template.HTML) {
 	s := string(h)
 	i := strings.Index(s, siteMark)
 	if i < 0 {
-		e.buf = appendJSONString(e.buf, s)
+		e.buf = jsontext.AppendString(e.buf, s, false)
 		return
 	}
 	e.html = appendSiteLinks(e.html[:0], e.pub, s, i, &e.perm)
-	e.buf = appendJSONString(e.buf, str(e.html))
+	e.buf = jsontext.AppendString(e.buf, str(e.html), false)
 }
 
 // link writes the url and permalink of r.
@@ -394,7 +394,7 @@ func (e *jsonWriter) document(p *plan.Plan) {
 		e.begin('[')
 		for _, o := range g.Objectives {
 			e.elem()
-			e.buf = appendJSONString(e.buf, o.Ref.ID)
+			e.buf = jsontext.AppendString(e.buf, o.Ref.ID, false)
 		}
 		e.end(']')
 		e.link(&g.Ref)
@@ -524,82 +524,6 @@ func appendHTMLEscaped(dst []byte, s string) []byte {
 		start = i + 1
 	}
 	return append(dst, s[start:]...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// jsonPlain8 reports whether eight bytes are all jsonPlain.
-func jsonPlain8(x uint64) bool {
-	return (below(x, 0x20)|equal(x, '"')|equal(x, '\\')|x)&hi == 0
-}
-
-// jsonPlain marks the bytes that stand for themselves in a JSON string:
-// printable ASCII but the quote and the backslash.
-var jsonPlain = func() (t [256]bool) {
-	for b := 0x20; b < 0x80; b++ {
-		t[b] = b != '"' && b != '\\'
-	}
-	return t
-}()
-
-// appendJSONString appends s as a JSON string, as encoding/json does
-// without HTML escaping: control characters, quote and backslash escaped,
-// invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		// Skip plain bytes eight at a time.
-		for i+8 <= len(s) && jsonPlain8(load64(s, i)) {
-			i += 8
-		}
-		if i == len(s) {
-			break
-		}
-		b := s[i]
-		if jsonPlain[b] {
-			i++
-			continue
-		}
-		if b >= utf8.RuneSelf {
-			c, size := utf8.DecodeRuneInString(s[i:])
-			switch {
-			case c == utf8.RuneError && size == 1:
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-			case c == '\u2028' || c == '\u2029':
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
-			default:
-				i += size
-				continue
-			}
-			i += size
-			start = i
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch b {
-		case '\\', '"':
-			dst = append(dst, '\\', b)
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // jsonSize estimates the size of the JSON export, a little over, so that

@@ -118,22 +118,3 @@ func (l *links) itemNumber(it *plan.Item) string {
 	l.num = appendItemNumber(l.num[:0], it)
 	return str(l.num)
 }
-
-// Eight bytes at a time: below and equal set the high bit of the bytes of
-// x that are below n or equal to c, and may set it in bytes after those,
-// so that they answer exactly only whether there is one.
-const lo, hi = 0x0101010101010101, 0x8080808080808080
-
-func below(x uint64, n byte) uint64 { return (x - lo*uint64(n)) &^ x & hi }
-
-func equal(x uint64, c byte) uint64 {
-	y := x ^ lo*uint64(c)
-	return (y - lo) &^ y & hi
-}
-
-// load64 returns the eight bytes of s from i, little-endian.
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}

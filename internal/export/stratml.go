@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/swar"
 )
 
 // StratML namespaces.
@@ -348,7 +349,7 @@ var xmlPlain = func() (t [256]uint8) {
 // xmlPlain8 reports whether eight bytes are all printable ASCII other
 // than & < >, which stand for themselves in text content.
 func xmlPlain8(x uint64) bool {
-	return (below(x, 0x20)|equal(x, '&')|equal(x, '<')|equal(x, '>')|x)&hi == 0
+	return (swar.Below(x, 0x20)|swar.Equal(x, '&')|swar.Equal(x, '<')|swar.Equal(x, '>')|x)&swar.High == 0
 }
 
 // appendEscape appends s escaped for XML content or attribute values,
@@ -363,7 +364,7 @@ func appendEscape(dst []byte, s string, attr bool) []byte {
 	for i := 0; i < len(s); {
 		// Skip printable ASCII but & < > eight bytes at a time (in
 		// attributes, the loop below checks the quote).
-		for !attr && i+8 <= len(s) && xmlPlain8(load64(s, i)) {
+		for !attr && i+8 <= len(s) && xmlPlain8(swar.Load(s, i)) {
 			i += 8
 		}
 		if i == len(s) {
