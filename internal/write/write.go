@@ -222,6 +222,28 @@ func lock(out string) (func(), error) {
 // writers are the buffers between a Streamer and the files it writes.
 var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
+// writeOrder returns the indexes of paths in the order to start them: the
+// slowest files first when src says which they are (Ordered), then the
+// others in path order.
+func writeOrder(paths []string, src Source) []int {
+	order := make([]int, 0, len(paths))
+	first := map[int]bool{}
+	if o, ok := src.(Ordered); ok {
+		for _, p := range o.Slow() {
+			if i, found := slices.BinarySearch(paths, p); found && !first[i] {
+				first[i] = true
+				order = append(order, i)
+			}
+		}
+	}
+	for i := range paths {
+		if !first[i] {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
 // writeFile produces the file at path of src and writes it to name.
 func writeFile(name string, src Source, path string) error {
 	st, stream := src.(Streamer)
@@ -273,26 +295,7 @@ func writeAll(dir string, src Source) error {
 			made[d] = true
 		}
 	}
-	// The slowest files first, then the others in path order.
-	order := make([]int, 0, len(paths))
-	if o, ok := src.(Ordered); ok {
-		first := map[int]bool{}
-		for _, p := range o.Slow() {
-			if i, found := slices.BinarySearch(paths, p); found && !first[i] {
-				first[i] = true
-				order = append(order, i)
-			}
-		}
-		for i := range paths {
-			if !first[i] {
-				order = append(order, i)
-			}
-		}
-	} else {
-		for i := range paths {
-			order = append(order, i)
-		}
-	}
+	order := writeOrder(paths, src)
 	// One more worker than processors: writing waits on the disk.
 	errs := make([]error, len(paths))
 	var failed atomic.Bool
