@@ -134,6 +134,20 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 // Prepare loads and resolves the publication and prepares its rendering.
 // On error the list holds every problem found, with positions.
 func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
+	// The theme does not depend on the plan: it is loaded meanwhile, and
+	// its problems reported only if the plan has none (one stage at a
+	// time). Prepare returns only once it is loaded.
+	var (
+		theme      *render.Theme
+		themeErrs  diag.List
+		themeReady = make(chan struct{})
+	)
+	go func() {
+		defer close(themeReady)
+		theme, themeErrs = render.LoadTheme(Theme(cfg.Source))
+	}()
+	defer func() { <-themeReady }()
+
 	var proj *load.Project
 	var errs diag.List
 	if cfg.Cache != nil {
@@ -180,11 +194,11 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
 	}
-	r, rerr := render.New(pl, Theme(cfg.Source), opts)
-	if len(rerr) > 0 {
-		return nil, rerr
+	<-themeReady
+	if len(themeErrs) > 0 {
+		return nil, themeErrs
 	}
-	prep := &Prepared{Plan: pl, Renderer: r, opts: opts, ropts: ropts}
+	prep := &Prepared{Plan: pl, Renderer: render.NewWithTheme(pl, theme, opts), opts: opts, ropts: ropts}
 	if cfg.Cache != nil {
 		// Only a program that prepares again (the preview) patches; a
 		// build lets the documents go once the plan is made.

@@ -162,7 +162,7 @@ type Page struct {
 // renders pages on demand, with the same bytes a full build writes.
 type Renderer struct {
 	site    *Site
-	theme   *theme
+	theme   *Theme
 	pages   []*Page
 	byPath  map[string]int
 	static  []File         // assets and extra files
@@ -172,12 +172,31 @@ type Renderer struct {
 	data    []string // paths of the open data files
 }
 
-// theme is what a Renderer takes from the templates and assets of a
-// theme: the parsed templates and the fingerprinted assets.
-type theme struct {
+// Theme is what a Renderer takes from the templates and assets of a
+// theme: the parsed templates and the fingerprinted assets. It does not
+// depend on the plan, so a build loads it while reading the publication.
+type Theme struct {
 	tmpl   *templates
 	files  []File
 	assets map[string]asset // by logical name
+}
+
+// LoadTheme parses the templates and fingerprints the assets of fsys
+// (templates/ and assets/). The templates are escaped now (html/template
+// would do it on their first use, with every page waiting for it).
+func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
+	var errs diag.List
+	th := &Theme{assets: map[string]asset{}}
+	th.files, errs = loadAssets(fsys, th.assets)
+	tmpl, terrs := parseTemplates(fsys)
+	errs = append(errs, terrs...)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	tmpl.escape()
+	th.tmpl = tmpl
+	return th, nil
 }
 
 // LazyAsset is a generated asset whose contents are made when first
@@ -189,20 +208,18 @@ type LazyAsset struct {
 	Data func() []byte // called at most once per Renderer
 }
 
-// New prepares the rendering of p with the templates and assets of theme.
+// New prepares the rendering of p with the templates and assets of fsys.
 func New(p *plan.Plan, fsys fs.FS, opts Options) (*Renderer, diag.List) {
-	var errs diag.List
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: map[string]asset{}}
-	files, aerrs := s.loadAssets(fsys)
-	errs = append(errs, aerrs...)
-	tmpl, terrs := parseTemplates(fsys)
-	errs = append(errs, terrs...)
+	th, errs := LoadTheme(fsys)
 	if len(errs) > 0 {
-		errs.Sort()
 		return nil, errs
 	}
-	th := &theme{tmpl: tmpl, files: files, assets: s.assets}
-	return newRenderer(p, th, opts, nil), nil
+	return NewWithTheme(p, th, opts), nil
+}
+
+// NewWithTheme prepares the rendering of p with a loaded theme.
+func NewWithTheme(p *plan.Plan, th *Theme, opts Options) *Renderer {
+	return newRenderer(p, th, opts, nil)
 }
 
 // Rebody prepares the rendering of p with the theme of r. p must differ
@@ -216,7 +233,7 @@ func (r *Renderer) Rebody(p *plan.Plan, opts Options) *Renderer {
 // newRenderer makes a Renderer of p with the theme th. When like is not
 // nil, it is a Renderer of a plan with the same pages, whose page index,
 // print ids and crawler files are reused.
-func newRenderer(p *plan.Plan, th *theme, opts Options, like *Renderer) *Renderer {
+func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Renderer {
 	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
 	for k, v := range th.assets {
 		s.assets[k] = v
@@ -612,8 +629,9 @@ func (pg *Page) Size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// loadAssets fingerprints every file under assets/.
-func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
+// loadAssets fingerprints every file under assets/, adding each to assets
+// by its logical name.
+func loadAssets(theme fs.FS, assets map[string]asset) ([]File, diag.List) {
 	var errs diag.List
 	var files []File
 	err := fs.WalkDir(theme, "assets", func(name string, d fs.DirEntry, err error) error {
@@ -629,7 +647,12 @@ func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
 			errs.Add(diag.Pos{File: name}, err.Error(), "")
 			return nil
 		}
-		files = append(files, s.addAsset(strings.TrimPrefix(name, "assets/"), data))
+		logical := strings.TrimPrefix(name, "assets/")
+		// Integrity values are used only with a base URL (see SRI); the
+		// theme's files are small, so they are always computed.
+		f, a := fingerprint(logical, data, true)
+		assets[logical] = a
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
@@ -638,21 +661,29 @@ func (s *Site) loadAssets(theme fs.FS) ([]File, diag.List) {
 	return files, errs
 }
 
-// addAsset registers an asset under its logical name and returns its file,
-// named by a hash of its contents so that it can be cached for ever.
-func (s *Site) addAsset(logical string, data []byte) File {
+// fingerprint returns an asset's file, named by a hash of its contents so
+// that it can be cached for ever, with its integrity value when sri is
+// set.
+func fingerprint(logical string, data []byte, sri bool) (File, asset) {
 	sum := sha256.Sum256(data)
 	ext := path.Ext(logical)
 	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 	a := asset{path: out}
-	if s.Pub.BaseURL != "" {
-		// Integrity values are written only for a site with a base URL
-		// (see SRI); hashing a large search index again costs time.
+	if sri {
 		h := sha512.Sum384(data)
 		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h[:])
 	}
+	return File{Path: out, Data: data}, a
+}
+
+// addAsset registers a generated asset under its logical name and returns
+// its file.
+func (s *Site) addAsset(logical string, data []byte) File {
+	// Integrity values are written only for a site with a base URL (see
+	// SRI).
+	f, a := fingerprint(logical, data, s.Pub.BaseURL != "")
 	s.assets[logical] = a
-	return File{Path: out, Data: data}
+	return f
 }
 
 // addLazyAsset registers an asset whose contents are made by data, named
@@ -784,6 +815,16 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 
 // templates is the parsed template set.
 type templates struct{ set *template.Template }
+
+// escape escapes every page template now: html/template escapes a
+// template set on its first execution, under a lock every other execution
+// waits for. Executing each page template without data escapes it, then
+// fails at once on the missing data; that error is the expected one.
+func (t *templates) escape() {
+	for kind := range pageTemplates {
+		_ = t.set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
+	}
+}
 
 // execute renders the page of the given kind.
 func (t *templates) execute(w io.Writer, kind string, data any) error {
