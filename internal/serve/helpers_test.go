@@ -169,13 +169,21 @@ func (l *live) settle() (string, diag.List) {
 	}
 }
 
+// write replaces a file of the publication in one step (a hidden
+// temporary file renamed over it, as vim saves): the watcher never sees it
+// empty, however long the machine pauses between truncating and writing.
+// The save patterns themselves are tested in package watch.
 func (l *live) write(name, data string) {
 	l.t.Helper()
 	p := filepath.Join(l.dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		l.t.Fatal(err)
 	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".tmp")
+	if err := os.WriteFile(tmp, []byte(data), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
 		l.t.Fatal(err)
 	}
 }
