@@ -134,20 +134,6 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 // Prepare loads and resolves the publication and prepares its rendering.
 // On error the list holds every problem found, with positions.
 func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
-	// The theme does not depend on the plan: it is loaded meanwhile, and
-	// its problems reported only if the plan has none (one stage at a
-	// time). Prepare returns only once it is loaded.
-	var (
-		theme      *render.Theme
-		themeErrs  diag.List
-		themeReady = make(chan struct{})
-	)
-	go func() {
-		defer close(themeReady)
-		theme, themeErrs = render.LoadTheme(Theme(cfg.Source))
-	}()
-	defer func() { <-themeReady }()
-
 	var proj *load.Project
 	var errs diag.List
 	if cfg.Cache != nil {
@@ -159,6 +145,22 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		errs.Sort()
 		return nil, errs
 	}
+	// The theme does not depend on the plan: it is loaded while the plan
+	// is resolved, and its problems reported only if the plan has none
+	// (one stage at a time). Prepare returns only once it is loaded.
+	var (
+		theme      *render.Theme
+		themeErrs  diag.List
+		themeReady = make(chan struct{})
+	)
+	if len(errs) == 0 {
+		go func() {
+			defer close(themeReady)
+			theme, themeErrs = render.LoadTheme(Theme(cfg.Source))
+		}()
+		defer func() { <-themeReady }()
+	}
+
 	exists := func(p string) bool {
 		st, err := fs.Stat(cfg.Source, p)
 		return err == nil && !st.IsDir()

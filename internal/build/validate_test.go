@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,11 @@ import (
 // one file changed: the exact message, its position and its hint.
 func TestValidationRules(t *testing.T) {
 	const beta = "content/goal-1/1.2-beta.md"
+	config, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "testdata", "small", "stratpub.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallConfig := string(config)
 	betaWith := func(front string) string {
 		return "---\ntype: objective\n" + front + "---\nBeta body.\n"
 	}
@@ -72,6 +78,16 @@ func TestValidationRules(t *testing.T) {
 			name:  "section id wants a generated page's URL",
 			files: map[string]string{"content/front/foreword.md": "---\ntype: section\nid: summary\ntitle: \"Foreword\"\nmatter: front\norder: 1\n---\nText.\n"},
 			want:  []string{`content/front/foreword.md:3:5: two pages want the same URL summary/: section id "summary" is used by the strategy summary | choose another id`},
+		},
+		{
+			name:  "base URL that is not a web folder's address",
+			files: map[string]string{"stratpub.yaml": strings.Replace(smallConfig, `base_url: "https://plans.example.org/2030/"`, `base_url: "https://plans.example.org\"/2030/?q=1"`, 1)},
+			want:  []string{`stratpub.yaml:6:11: base URL "https://plans.example.org\"/2030/?q=1" is not the address of a web folder | give the scheme, host name and path only, with no user, query or fragment, e.g. https://www.example.gov/strategy/`},
+		},
+		{
+			name:  "base URL with characters to escape",
+			files: map[string]string{"stratpub.yaml": strings.Replace(smallConfig, `base_url: "https://plans.example.org/2030/"`, `base_url: "https://plans.example.org/plan 2030/"`, 1)},
+			want:  []string{`stratpub.yaml:6:11: base URL "https://plans.example.org/plan 2030/" has characters that must be escaped in a URL | write it as https://plans.example.org/plan%202030/`},
 		},
 		{
 			name:  "invalid YAML",

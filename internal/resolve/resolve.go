@@ -8,6 +8,7 @@ package resolve
 import (
 	"fmt"
 	"html/template"
+	"net"
 	"net/url"
 	"regexp"
 	"sort"
@@ -88,6 +89,7 @@ var (
 	objNumRE = regexp.MustCompile(`^([1-9][0-9]*)\.([1-9][0-9]*)$`)
 	dateRE   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	langRE   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+	hostRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 )
 
 // pending is a piece of Markdown waiting for conversion, with where its
@@ -181,9 +183,17 @@ func (r *resolver) config(d *load.Doc) {
 	}
 	if pub.BaseURL != "" {
 		u, err := url.Parse(pub.BaseURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q is not an absolute http(s) URL", pub.BaseURL), "write it like https://www.example.gov/strategy/")
-		} else if !strings.HasSuffix(pub.BaseURL, "/") {
+		case u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(pub.BaseURL, "?") ||
+			(!hostRE.MatchString(u.Hostname()) && net.ParseIP(u.Hostname()) == nil):
+			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q is not the address of a web folder", pub.BaseURL),
+				"give the scheme, host name and path only, with no user, query or fragment, e.g. https://www.example.gov/strategy/")
+		case u.String() != pub.BaseURL:
+			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q has characters that must be escaped in a URL", pub.BaseURL),
+				fmt.Sprintf("write it as %s", u.String()))
+		case !strings.HasSuffix(pub.BaseURL, "/"):
 			pub.BaseURL += "/"
 		}
 	}
