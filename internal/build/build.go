@@ -88,7 +88,7 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 	opts := p.opts
 	opts.PDF = &render.PDFLink{Path: f.Path, Size: int64(len(f.Data))}
 	opts.Extra = append(slices.Clone(p.opts.Extra), f)
-	return &Prepared{Plan: p.Plan, Renderer: p.Renderer.Rebody(p.Plan, opts), opts: opts, docs: p.docs, ropts: p.ropts}
+	return &Prepared{Plan: p.Plan, Renderer: p.Renderer.Replan(p.Plan, opts), opts: opts, docs: p.docs, ropts: p.ropts}
 }
 
 // Patch prepares the publication again after the files at paths changed,
@@ -128,7 +128,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		return nil, false
 	}
-	return &Prepared{Plan: pl, Renderer: p.Renderer.Rebody(pl, opts), opts: opts, docs: docs, ropts: p.ropts}, true
+	return &Prepared{Plan: pl, Renderer: p.Renderer.Replan(pl, opts), opts: opts, docs: docs, ropts: p.ropts}, true
 }
 
 // Prepare loads and resolves the publication and prepares its rendering.
