@@ -165,7 +165,9 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		st, err := fs.Stat(cfg.Source, p)
 		return err == nil && !st.IsDir()
 	}
-	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists}
+	// A document that could not be read leaves its IDs undefined: resolve
+	// then reports nothing that may follow from that.
+	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists, Partial: len(errs) > 0}
 	if cfg.Cache != nil {
 		ropts.Cache = &cfg.Cache.Markdown
 	}

@@ -161,3 +161,24 @@ func TestFigureCreditAlone(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 }
+
+// A document that cannot be read leaves its IDs undefined; the references
+// to them, and the gap it leaves in the numbering, are not reported as
+// problems of their own: the author sees the one problem there is.
+func TestUnreadableDocumentReportedAlone(t *testing.T) {
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	// The fixture refers to objective 1.2, its outcome and activity from
+	// three other documents, and goal 1 would skip 1.2.
+	writeFile(t, filepath.Join(src, "content/goal-1/1.2-beta.md"), "---\ntype: objective\nnumber: \"1.2\"\ntitle: \"Beta\n---\nBody\n")
+	got := buildErrors(t, src)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "content/goal-1/1.2-beta.md:4:8: invalid front matter") {
+		t.Errorf("got %d errors; want only the invalid front matter:\n  %s", len(got), strings.Join(got, "\n  "))
+	}
+	// Negative control: a reference to an ID no document defines is still
+	// reported when every document could be read.
+	writeFile(t, filepath.Join(src, "content/goal-1/1.2-beta.md"), "---\ntype: objective\nnumber: \"1.2\"\ntitle: \"Beta\"\nstatement: \"s\"\noutcomes: [\"o\", \"p\"]\nactivities: [\"a\", \"b\"]\n---\n[](ref:objective-1.9)\n")
+	got = buildErrors(t, src)
+	if len(got) != 1 || !strings.Contains(got[0], `unknown reference "ref:objective-1.9"`) {
+		t.Errorf("got %v; want the unknown reference", got)
+	}
+}

@@ -37,6 +37,13 @@ type Options struct {
 	// Cache, when set, keeps Markdown conversions between resolutions of
 	// the same publication.
 	Cache *Cache
+	// Partial says that some documents of the publication could not be
+	// read (their problems are reported by load): then what may follow
+	// from their absence is not reported — a reference to an ID one of
+	// them may define, an objective whose goal may be among them, a gap in
+	// the numbering — since it would send the author after problems that
+	// are not there.
+	Partial bool
 }
 
 // Cache keeps Markdown conversions between resolutions, for a program that
@@ -448,7 +455,9 @@ func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*loa
 	sort.Slice(p.Goals, func(i, j int) bool { return p.Goals[i].Number < p.Goals[j].Number })
 	for i, g := range p.Goals {
 		if g.Number != i+1 {
-			r.errs.Add(diag.Pos{File: g.File}, fmt.Sprintf("goal numbers skip %d: found goal %d", i+1, g.Number), fmt.Sprintf("number goals 1, 2, 3 ... without gaps (add goal %d or renumber)", i+1))
+			if !r.opts.Partial {
+				r.errs.Add(diag.Pos{File: g.File}, fmt.Sprintf("goal numbers skip %d: found goal %d", i+1, g.Number), fmt.Sprintf("number goals 1, 2, 3 ... without gaps (add goal %d or renumber)", i+1))
+			}
 			break
 		}
 	}
@@ -478,11 +487,13 @@ func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*loa
 			if len(goalNums) > 0 {
 				hint += " (goals: " + strings.Join(goalNums, ", ") + ")"
 			}
-			r.errs.Add(f.pos("number"), fmt.Sprintf("objective %s is numbered under goal %d, which does not exist", o.Number, gn), hint)
+			if !r.opts.Partial {
+				r.errs.Add(f.pos("number"), fmt.Sprintf("objective %s is numbered under goal %d, which does not exist", o.Number, gn), hint)
+			}
 			continue
 		}
 		n, _ := strconv.Atoi(m[2])
-		if n != len(g.Objectives)+1 {
+		if n != len(g.Objectives)+1 && !r.opts.Partial {
 			f := newFields(d, d.Meta, "objective", &diag.List{})
 			r.errs.Add(f.pos("number"), fmt.Sprintf("objective numbers under goal %d skip %d.%d: found %s", gn, gn, len(g.Objectives)+1, o.Number),
 				"number the objectives of a goal 1, 2, 3 ... without gaps")
@@ -607,6 +618,9 @@ func (r *resolver) convert() {
 	for _, w := range r.work {
 		for _, pr := range w.result.Problems {
 			pos := r.textPos(w, pr.Off)
+			if pr.Ref != "" && r.opts.Partial {
+				continue // the ID may be defined by a document that could not be read
+			}
 			if pr.Ref != "" || pr.Msg == "" { // an empty Ref is "ref:" with no ID
 				hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
 				if c := diag.Closest(pr.Ref, allIDs(), 3); len(c) > 0 {
