@@ -452,6 +452,36 @@ func yamlError(d *Doc, err error) *diag.Error {
 		hint = "end the value with the same quote it starts with; inside a \"...\" value write \\\" for a quote, inside '...' write ''"
 	} else if strings.Contains(msg, "tab") {
 		hint = "indent YAML with spaces, never tabs"
+	} else if msg == "mapping values are not allowed in this context" {
+		// Most often a value with ": " in it: point at the second colon.
+		if idx := first + line - 1; idx >= 0 && idx < len(lines) {
+			l := lines[idx]
+			if i := strings.Index(l, ": "); i >= 0 {
+				if j := strings.Index(l[i+2:], ": "); j >= 0 {
+					col = i + 2 + j + 1
+					hint = "put the value in quotes when it contains \": \""
+					if v := strings.TrimSpace(l[i+2:]); !strings.ContainsAny(v, `"\`) {
+						hint += ", e.g. " + strings.TrimSpace(l[:i]) + ": \"" + v + "\""
+					}
+				}
+			}
+		}
+	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+		// The library names the start of the document: find the alias.
+		name, _, _ = strings.Cut(name, "'")
+		for i := first; i < last && i < len(lines); i++ {
+			if j := strings.Index(lines[i], "*"+name); j >= 0 {
+				line, col = i-first+1, j+1
+				break
+			}
+		}
+	} else if parserProblems[msg] {
+		// The parser names the line where the enclosing block began; the
+		// line at fault is the first whose addition makes the text fail
+		// the same way.
+		if k, ok := firstFailingLine(lines[first:last], line, msg); ok {
+			line = k
+		}
 	}
 	if col == 0 {
 		col = 1
@@ -461,6 +491,29 @@ func yamlError(d *Doc, err error) *diag.Error {
 		}
 	}
 	return &diag.Error{Pos: diag.Pos{File: d.Path, Line: line + d.MetaLine, Col: col}, Msg: "invalid front matter: " + msg, Hint: hint}
+}
+
+// firstFailingLine returns the first line k ≥ from (1-based) such that
+// yamlLines[:k] fails to parse with the problem msg. It parses a prefix
+// per line, so it gives up on texts larger than any real front matter.
+func firstFailingLine(yamlLines []string, from int, msg string) (int, bool) {
+	size := 0
+	for _, l := range yamlLines {
+		size += len(l) + 1
+	}
+	if size > 64<<10 {
+		return 0, false
+	}
+	for k := max(from, 1); k <= len(yamlLines); k++ {
+		_, err := parseYAML([]byte(strings.Join(yamlLines[:k], "\n") + "\n"))
+		if err == nil {
+			continue
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // findTab returns the first line in lines[from:to] whose indentation holds

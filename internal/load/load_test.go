@@ -35,7 +35,10 @@ func TestParseErrors(t *testing.T) {
 		{"invalid UTF-8 after BOM", "\xef\xbb\xbf---\nx: \xff\n---\n", name + ":2:4", "invalid UTF-8 (byte 0xff)", "UTF-8"},
 		{"bad indentation", "---\ntype: objective\nnumber: \"1.2\"\ntitle: \"Beta\"\n  statement: \"x\"\n---\n", name + ":5:3", "did not find expected key", "indent"},
 		{"bad indentation in list", "---\noutcomes:\n  - a\n - b\n---\n", name + ":4:2", "did not find expected key", "indent"},
-		{"mapping value in plain scalar", "---\ntype: goal\nname: a: b\n---\n", name + ":3:1", "mapping values are not allowed", "quotes"},
+		{"mapping value in plain scalar", "---\ntype: goal\nname: a: b\n---\n", name + ":3:8", "mapping values are not allowed", `name: "a: b"`},
+		{"mapping value in a value with quotes", "---\ntype: goal\nname: a: \"b\"\n---\n", name + ":3:8", "mapping values are not allowed", "in quotes"},
+		{"misindented list item", "---\ntype: objective\nactivities:\n  - \"y\"\n   - \"z\"\n---\n", name + ":5:4", "did not find expected '-' indicator", "indent"},
+		{"misindented key of a list item", "---\ntype: objective\nfigures:\n  - caption: \"c\"\n   credit: \"d\"\n---\n", name + ":5:4", "did not find expected '-' indicator", "indent"},
 		{"tab indentation", "---\ntype: objective\noutcomes:\n\t- \"a\"\n---\n", name + ":4:1", "a tab in the indentation", "never tabs"},
 		{"tab after spaces", "---\ntype: goal\nfigures:\n  - caption: x\n  \tcredit: y\n---\n", name + ":5:3", "a tab in the indentation", "never tabs"},
 		{"unclosed double quote", "---\ntype: objective\nnumber: \"1.2\"\ntitle: \"Beta\nstatement: \"x\"\n---\n", name + ":4:8", "a quote that is never closed", "same quote"},
@@ -43,7 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed quote in list", "---\noutcomes:\n  - \"a\n  - \"b\"\n---\n", name + ":3:5", "a quote that is never closed", "same quote"},
 		{"unclosed quote at the end", "---\ntype: goal\nname: \"ONE\n---\n", name + ":3:7", "a quote that is never closed", "same quote"},
 		{"unclosed flow list", "---\ntype: goal\nfigures: [a, b\nname: x\n---\n", name + ":3:1", "did not find expected ',' or ']'", "YAML syntax"},
-		{"unknown anchor", "---\ntype: goal\nname: *x\n---\n", name + ":2:1", "unknown anchor", "YAML syntax"},
+		{"unknown anchor", "---\ntype: goal\nname: *x\n---\n", name + ":3:7", "unknown anchor", "YAML syntax"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
