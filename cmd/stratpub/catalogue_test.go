@@ -82,7 +82,7 @@ func catalogue() []badCase {
 		}, want: []string{beta + ":6:1: invalid front matter: did not find expected ',' or ']'", hintYAML}},
 		{name: "colon in a plain value", edit: func(p *pub) {
 			p.replace(goal1, `statement: "Do the first thing."`, `statement: Do this: the first thing.`)
-		}, want: []string{goal1 + ":5:1: invalid front matter: mapping values are not allowed", `put quotes around values that contain ": "`}},
+		}, want: []string{goal1 + ":5:19: invalid front matter: mapping values are not allowed", `put the value in quotes when it contains ": ", e.g. statement: "Do this: the first thing."`}},
 		{name: "duplicate key", edit: func(p *pub) {
 			p.write(beta, doc(betaFM+"title: \"Beta again\"\n", betaBody))
 		}, want: []string{beta + ":12:1: duplicate key \"title\" (first at line 4)", "hint: keep one of the two"}},
@@ -91,7 +91,7 @@ func catalogue() []badCase {
 		}, want: []string{config + ":20:1: duplicate key \"title\" (first at line 1)", "keep one"}},
 		{name: "undefined alias", edit: func(p *pub) {
 			p.replace(goal1, `name: "ONE"`, `name: *one`)
-		}, want: []string{goal1 + ":2:1: invalid front matter: unknown anchor 'one' referenced", hintYAML}},
+		}, want: []string{goal1 + ":4:7: invalid front matter: unknown anchor 'one' referenced", hintYAML}},
 		{name: "front matter is a list", edit: func(p *pub) {
 			p.write(beta, doc("- type\n- objective\n", betaBody))
 		}, want: []string{beta + ":2:1: document must be a set of \"key: value\" lines, found a list", "hint: write one \"key: value\" per line"}},
