@@ -91,7 +91,7 @@ func catalogue() []badCase {
 		}, want: []string{config + ":20:1: duplicate key \"title\" (first at line 1)", "keep one"}},
 		{name: "undefined alias", edit: func(p *pub) {
 			p.replace(goal1, `name: "ONE"`, `name: *one`)
-		}, want: []string{goal1 + ":4:7: invalid front matter: unknown anchor 'one' referenced", hintYAML}},
+		}, want: []string{goal1 + ":4:7: invalid front matter: unknown anchor 'one' referenced", `hint: a value that starts with * refers to an anchor (&one) defined earlier in YAML; to write it as text, put it in quotes: "*one"`}},
 		{name: "front matter is a list", edit: func(p *pub) {
 			p.write(beta, doc("- type\n- objective\n", betaBody))
 		}, want: []string{beta + ":2:1: document must be a set of \"key: value\" lines, found a list", "hint: write one \"key: value\" per line"}},

@@ -469,6 +469,7 @@ func yamlError(d *Doc, err error) *diag.Error {
 	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
 		// The library names the start of the document: find the alias.
 		name, _, _ = strings.Cut(name, "'")
+		hint = "a value that starts with * refers to an anchor (&" + name + ") defined earlier in YAML; to write it as text, put it in quotes: \"*" + name + "\""
 		for i := first; i < last && i < len(lines); i++ {
 			if j := strings.Index(lines[i], "*"+name); j >= 0 {
 				line, col = i-first+1, j+1

@@ -46,7 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed quote in list", "---\noutcomes:\n  - \"a\n  - \"b\"\n---\n", name + ":3:5", "a quote that is never closed", "same quote"},
 		{"unclosed quote at the end", "---\ntype: goal\nname: \"ONE\n---\n", name + ":3:7", "a quote that is never closed", "same quote"},
 		{"unclosed flow list", "---\ntype: goal\nfigures: [a, b\nname: x\n---\n", name + ":3:1", "did not find expected ',' or ']'", "YAML syntax"},
-		{"unknown anchor", "---\ntype: goal\nname: *x\n---\n", name + ":3:7", "unknown anchor", "YAML syntax"},
+		{"unknown anchor", "---\ntype: goal\nname: *x\n---\n", name + ":3:7", "unknown anchor", `put it in quotes: "*x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
