@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -12,25 +13,39 @@ type event struct {
 	data string // one line
 }
 
+// maxStreams bounds the event streams open at once: each is a connection
+// and a goroutine, and a preview bound to a network address (--bind) must
+// not let anyone who can reach it open them without end. An author has a
+// few pages open, not hundreds.
+const maxStreams = 256
+
 // hub fans events out to the connected pages.
 type hub struct {
 	mu      sync.Mutex
 	clients map[chan event]bool
 	closed  bool
+	limit   int // most clients at once
 }
 
-func newHub() *hub { return &hub{clients: map[chan event]bool{}} }
+func newHub() *hub { return &hub{clients: map[chan event]bool{}, limit: maxStreams} }
 
-// subscribe returns a channel of events; it is closed when the hub is.
-func (h *hub) subscribe() (chan event, bool) {
+// errBusy is returned by subscribe when limit clients are connected.
+var errBusy = errors.New("too many open event streams")
+
+// subscribe returns a channel of events; it is closed when the hub is. ok
+// is false when the hub is closed; err is errBusy when it is full.
+func (h *hub) subscribe() (c chan event, ok bool, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return nil, false
+		return nil, false, nil
 	}
-	c := make(chan event, 4)
+	if len(h.clients) >= h.limit {
+		return nil, true, errBusy
+	}
+	c = make(chan event, 4)
 	h.clients[c] = true
-	return c, true
+	return c, true, nil
 }
 
 func (h *hub) unsubscribe(c chan event) {
@@ -83,9 +98,14 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	c, ok := s.hub.subscribe()
+	c, ok, err := s.hub.subscribe()
 	if !ok {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if err != nil {
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "busy: "+err.Error()+"; close some preview pages", http.StatusServiceUnavailable)
 		return
 	}
 	defer s.hub.unsubscribe(c)

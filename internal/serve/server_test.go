@@ -550,3 +550,52 @@ func (w *firstWrite) Write(b []byte) (int, error) {
 	w.once.Do(func() { close(w.wrote) })
 	return n, err
 }
+
+// The event streams open at once are bounded: beyond the limit a stream is
+// refused with 503 and Retry-After, and closing one lets the next one in.
+func TestEventStreamsBounded(t *testing.T) {
+	s := testServer(t)
+	s.hub.limit = 3
+	h := s.handler(newHostCheck(loopback))
+	open := func() (*firstWrite, context.CancelFunc, chan struct{}) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
+		r.Host = "127.0.0.1:1414"
+		w := &firstWrite{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{})}
+		done := make(chan struct{})
+		go func() { h.ServeHTTP(w, r); close(done) }()
+		select {
+		case <-w.wrote:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no answer within 10 s")
+		}
+		return w, cancel, done
+	}
+	var cancels []context.CancelFunc
+	var dones []chan struct{}
+	for i := range 3 {
+		w, cancel, done := open()
+		cancels, dones = append(cancels, cancel), append(dones, done)
+		if w.Code != http.StatusOK {
+			t.Fatalf("stream %d: status %d", i+1, w.Code)
+		}
+	}
+	w, cancel, done := open()
+	<-done
+	cancel()
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Errorf("stream 4 of 3: status %d, Retry-After %q; want 503 with Retry-After", w.Code, w.Header().Get("Retry-After"))
+	}
+	cancels[0]()
+	<-dones[0]
+	w, cancel, done = open()
+	if w.Code != http.StatusOK {
+		t.Errorf("after one closed: status %d; want 200", w.Code)
+	}
+	cancel()
+	<-done
+	for i := 1; i < 3; i++ {
+		cancels[i]()
+		<-dones[i]
+	}
+}
