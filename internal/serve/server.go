@@ -48,7 +48,8 @@ type Options struct {
 	// Watch tunes the file watcher (debounce).
 	Watch watch.Options
 	// Rebuilt, when set, is called after every rebuild with the changed
-	// paths and the errors (empty when the rebuild succeeded).
+	// paths and the errors (empty when the rebuild succeeded), before the
+	// open pages are sent their event.
 	Rebuilt func(paths []string, errs diag.List)
 }
 
@@ -197,8 +198,13 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	if ctx.Err() != nil {
 		return
 	}
-	if s.opts.Rebuilt != nil {
-		defer s.opts.Rebuilt(b.Paths, errs)
+	// Rebuilt hears of the rebuild before the pages do, so that whoever
+	// waits for an event knows how the rebuild went when it arrives.
+	tell := func(e event) {
+		if s.opts.Rebuilt != nil {
+			s.opts.Rebuilt(b.Paths, errs)
+		}
+		s.hub.send(e)
 	}
 	changed := strings.Join(b.Paths, ", ")
 	if len(errs) > 0 {
@@ -208,7 +214,7 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 			fmt.Fprintln(s.log, e.Error())
 		}
 		fmt.Fprintf(s.log, "%d error%s; still serving the last good version\n", len(errs), plural(len(errs)))
-		s.hub.send(event{name: "reload", data: "{}"})
+		tell(event{name: "reload", data: "{}"})
 		return
 	}
 	cur := newSnapshot(prep)
@@ -224,10 +230,10 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	}
 	if old != nil && !wasFailing && cssOnly(b.Paths) {
 		data, _ := json.Marshal(cssChanges(old, cur))
-		s.hub.send(event{name: "css", data: string(data)})
+		tell(event{name: "css", data: string(data)})
 		return
 	}
-	s.hub.send(event{name: "reload", data: "{}"})
+	tell(event{name: "reload", data: "{}"})
 }
 
 // themeOnly reports whether every changed path is a template or an asset
