@@ -47,35 +47,6 @@ const (
 	KindSection   = "s"
 )
 
-// Doc is one searchable item.
-type Doc struct {
-	Kind    string
-	URL     string // site path, with a fragment for outcomes and activities
-	Title   string
-	Context string // statement or item text, shown with the match
-	Parent  string // the objective of an outcome or activity
-	Body    string // the words of the body that are not in Title or Context
-}
-
-// Index is the search index of a plan.
-type Index struct {
-	Stop []string // words the search ignores
-	Docs []Doc
-}
-
-// Build makes the index of p, with documents in reading order (which
-// search.js uses to break ties).
-func Build(p *plan.Plan) *Index {
-	stop := stopwords(p.Pub.Language)
-	ps, n := parts(p)
-	ix := &Index{Stop: stop, Docs: make([]Doc, n)}
-	each(ps, stop, false, func(w *worker, _, i int, s *source) {
-		ctx := w.words().read(s)
-		ix.Docs[i] = Doc{Kind: s.kind, URL: s.ref.URL(), Title: s.ref.Title, Context: ctx, Parent: s.parent, Body: string(w.w.body)}
-	})
-	return ix
-}
-
 // Script returns the index of p as a script that sets the global variable
 // Global. The data is JSON, which is also valid JavaScript; each document
 // is an array [kind, url, title, context, parent, body] to keep the file
