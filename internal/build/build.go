@@ -145,20 +145,13 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		errs.Sort()
 		return nil, errs
 	}
-	// The theme does not depend on the plan: it is loaded while the plan
-	// is resolved, and its problems reported only if the plan has none
-	// (one stage at a time). Prepare returns only once it is loaded.
-	var (
-		theme      *render.Theme
-		themeErrs  diag.List
-		themeReady = make(chan struct{})
-	)
+	// The theme does not depend on the plan: when the documents read
+	// well, it is loaded while the plan is resolved (its problems are
+	// reported only if the plan has none: one stage at a time).
+	theme := func() (*render.Theme, diag.List) { return render.LoadTheme(Theme(cfg.Source)) }
 	if len(errs) == 0 {
-		go func() {
-			defer close(themeReady)
-			theme, themeErrs = render.LoadTheme(Theme(cfg.Source))
-		}()
-		defer func() { <-themeReady }()
+		theme = loadTheme(cfg.Source)
+		defer theme() // no goroutine outlives Prepare
 	}
 
 	exists := func(p string) bool {
@@ -198,17 +191,33 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		errs.Add(diag.Pos{}, err.Error(), "")
 		return nil, errs
 	}
-	<-themeReady
-	if len(themeErrs) > 0 {
-		return nil, themeErrs
+	th, terrs := theme()
+	if len(terrs) > 0 {
+		return nil, terrs
 	}
-	prep := &Prepared{Plan: pl, Renderer: render.NewWithTheme(pl, theme, opts), opts: opts, ropts: ropts}
+	prep := &Prepared{Plan: pl, Renderer: render.NewWithTheme(pl, th, opts), opts: opts, ropts: ropts}
 	if cfg.Cache != nil {
 		// Only a program that prepares again (the preview) patches; a
 		// build lets the documents go once the plan is made.
 		prep.docs = proj.Docs
 	}
 	return prep, nil
+}
+
+// loadTheme starts loading the theme of source and returns a function
+// that waits for it.
+func loadTheme(source fs.FS) func() (*render.Theme, diag.List) {
+	var th *render.Theme
+	var errs diag.List
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		th, errs = render.LoadTheme(Theme(source))
+	}()
+	return func() (*render.Theme, diag.List) {
+		<-done
+		return th, errs
+	}
 }
 
 // Build loads, resolves and renders the publication. On error the list
