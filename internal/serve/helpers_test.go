@@ -188,6 +188,20 @@ func (l *live) write(name, data string) {
 	}
 }
 
+// fix writes a file that had been broken back, and checks that the server
+// rebuilt without errors, told the pages to reload, and dropped the
+// overlay from page.
+func (l *live) fix(name, data, page string) {
+	l.t.Helper()
+	l.write(name, data)
+	if e, errs := l.settle(); len(errs) > 0 || e != "reload" {
+		l.t.Fatalf("fix: event %q, errors %v", e, errs)
+	}
+	if _, body := l.get(page); strings.Contains(body, "stratpub-error") {
+		l.t.Error("overlay still there after the fix")
+	}
+}
+
 func (l *live) read(name string) string {
 	l.t.Helper()
 	b, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(name)))

@@ -214,13 +214,7 @@ func TestBodyErrorInPreview(t *testing.T) {
 	if _, page := l.get("objectives/1.3/"); !strings.Contains(page, `id="stratpub-error"`) {
 		t.Error("no overlay")
 	}
-	l.write(objFile, obj)
-	if e, errs := l.settle(); len(errs) > 0 || e != "reload" {
-		t.Fatalf("fix: event %q, errors %v", e, errs)
-	}
-	if _, page := l.get("objectives/1.3/"); strings.Contains(page, "stratpub-error") {
-		t.Error("overlay still there after the fix")
-	}
+	l.fix(objFile, obj, "objectives/1.3/")
 	l.write(objFile, obj+"\nFine again.\n")
 	if _, errs := l.settle(); len(errs) > 0 {
 		t.Fatal(errs.Err())
@@ -274,13 +268,7 @@ func TestErrorOverlayAndRecovery(t *testing.T) {
 		t.Error("the home page lacks the overlay")
 	}
 	// Fixing the file removes it.
-	l.write(objFile, obj)
-	if e, errs := l.settle(); len(errs) > 0 || e != "reload" {
-		t.Fatalf("fix: event %q, errors %v", e, errs)
-	}
-	if _, page := l.get("objectives/1.3/"); strings.Contains(page, "stratpub-error") {
-		t.Error("overlay still there after the fix")
-	}
+	l.fix(objFile, obj, "objectives/1.3/")
 }
 
 // titleLine returns the line of the title key in a document.
