@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -229,8 +228,12 @@ func writeOrder(paths []string, src Source) []int {
 	order := make([]int, 0, len(paths))
 	first := map[int]bool{}
 	if o, ok := src.(Ordered); ok {
+		index := make(map[string]int, len(paths))
+		for i, p := range paths {
+			index[p] = i
+		}
 		for _, p := range o.Slow() {
-			if i, found := slices.BinarySearch(paths, p); found && !first[i] {
+			if i, found := index[p]; found && !first[i] {
 				first[i] = true
 				order = append(order, i)
 			}
