@@ -160,7 +160,8 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	}
 	// A document that could not be read leaves its IDs undefined: resolve
 	// then reports nothing that may follow from that.
-	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists, Partial: len(errs) > 0}
+	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists, Partial: len(errs) > 0,
+		Release: cfg.Cache == nil} // a build lets the documents go as it reads them
 	if cfg.Cache != nil {
 		ropts.Cache = &cfg.Cache.Markdown
 	}

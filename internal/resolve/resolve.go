@@ -11,11 +11,13 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"go.yaml.in/yaml/v3"
@@ -44,6 +46,12 @@ type Options struct {
 	// the numbering — since it would send the author after problems that
 	// are not there.
 	Partial bool
+	// Release says the caller is done with the project once Plan returns
+	// (a one-off build): Plan then lets go of each document's front matter
+	// tree once it is read and of its text once it is converted, so that
+	// a large publication is not held in memory as source, tree and HTML
+	// at once. The project's documents are unusable afterwards.
+	Release bool
 }
 
 // Cache keeps Markdown conversions between resolutions, for a program that
@@ -104,11 +112,21 @@ var (
 type pending struct {
 	doc    *load.Doc
 	src    []byte
-	node   *yaml.Node // for text from front matter; nil for the body
-	from   *plan.Ref  // the item the text belongs to, for backlinks
+	node   *textAt   // for text from front matter; nil for the body
+	from   *plan.Ref // the item the text belongs to, for backlinks
 	env    markdown.Env
 	result markdown.Result
 	set    func(markdown.Result)
+	errs   diag.List // the conversion's problems, positioned
+	self   diag.List // references from the item to itself
+}
+
+// textAt is where a front-matter text is: what positions in it need of
+// its YAML node, which is not kept.
+type textAt struct {
+	pos     diag.Pos // of the node
+	style   yaml.Style
+	oneLine bool // the value is on the key's line
 }
 
 type resolver struct {
@@ -158,6 +176,15 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 		}
 	}
 	r.arrange(objs, objDoc)
+	if opts.Release && opts.Cache == nil {
+		// Everything the plan needs of the front matter is read.
+		for _, d := range proj.Docs {
+			d.Meta = nil
+		}
+		if proj.Config != nil {
+			proj.Config.Meta = nil
+		}
+	}
 	r.convert()
 	if len(r.errs) > 0 {
 		r.errs.Sort()
@@ -534,7 +561,12 @@ func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, se
 
 // inline queues a front-matter text for conversion as inline Markdown.
 func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, from *plan.Ref, set func(markdown.Result)) {
-	r.work = append(r.work, &pending{doc: d, src: []byte(s), node: node, from: from, set: set,
+	var at *textAt
+	if node != nil {
+		at = &textAt{pos: d.Pos(node), style: node.Style,
+			oneLine: !strings.Contains(node.Value, "\n") && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0}
+	}
+	r.work = append(r.work, &pending{doc: d, src: []byte(s), node: at, from: from, set: set,
 		env: markdown.Env{Inline: true}})
 }
 
@@ -583,23 +615,16 @@ func (r *resolver) convert() {
 	}
 	keep := make([]bool, len(r.work))
 	keys := make([]convKey, len(r.work))
+	release := r.opts.Release && cache == nil
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
-		if cache != nil {
-			// The key shares the text's bytes instead of copying them:
-			// sources are never modified once loaded.
-			keys[i] = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
-			if c, ok := old[keys[i]]; ok && valid(c) {
-				w.result = c.res
-				keep[i] = true
-				return
-			}
+		keep[i] = r.convertOne(w, cache != nil, old, &keys[i], valid, lookup, exists)
+		// Problems are positioned as the texts are converted, so that a
+		// document's text can go as soon as it is (Options.Release).
+		r.place(w, allIDs)
+		if release && w.node == nil && !w.env.Inline {
+			w.doc.Src, w.doc.Body, w.src = nil, nil, nil
 		}
-		usedAsset := false
-		w.env.Ref = lookup
-		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
-		w.result = r.conv.Convert(w.src, w.env)
-		keep[i] = !usedAsset && len(w.result.Problems) == 0
 	})
 	if cache != nil {
 		cache.raw = r.p.Pub.AllowRawHTML
@@ -616,21 +641,7 @@ func (r *resolver) convert() {
 	}
 
 	for _, w := range r.work {
-		for _, pr := range w.result.Problems {
-			pos := r.textPos(w, pr.Off)
-			if pr.Ref != "" && r.opts.Partial {
-				continue // the ID may be defined by a document that could not be read
-			}
-			if pr.Ref != "" || pr.Msg == "" { // an empty Ref is "ref:" with no ID
-				hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
-				if c := diag.Closest(pr.Ref, allIDs(), 3); len(c) > 0 {
-					hint = "did you mean " + quoteJoin(c) + "?"
-				}
-				r.errs.Add(pos, fmt.Sprintf("unknown reference %q", "ref:"+pr.Ref), hint)
-				continue
-			}
-			r.errs.Add(pos, pr.Msg, pr.Hint)
-		}
+		r.errs = append(r.errs, w.errs...)
 		w.set(w.result)
 	}
 	// Backlinks, in reading order of the referring items; each referring
@@ -644,6 +655,7 @@ func (r *resolver) convert() {
 		}
 	}
 	for _, w := range r.ordered() {
+		r.errs = append(r.errs, w.self...)
 		seen := map[string]bool{}
 		for _, id := range w.result.Refs {
 			t := refs[id]
@@ -651,19 +663,10 @@ func (r *resolver) convert() {
 				continue
 			}
 			seen[id] = true
-			bl := plan.Backlink{From: w.from, Target: id}
 			if t == w.from {
-				// A reference is a link, so A→B→A is fine; but a link from
-				// an item to itself leads nowhere (its empty text would be
-				// the title of the page the reader is on).
-				off := max(strings.Index(string(w.src), "(ref:"+id+")"), 0)
-				if i := strings.LastIndexByte(string(w.src[:off]), '['); i >= 0 {
-					off = i
-				}
-				r.errs.Add(r.textPos(w, off), fmt.Sprintf("%q refers to itself", "ref:"+id),
-					"link to another part of the plan, or remove the link")
-				continue
+				continue // reported by place
 			}
+			bl := plan.Backlink{From: w.from, Target: id}
 			add(t, bl)
 			if t.Kind == "outcome" || t.Kind == "activity" {
 				// The objective page lists references to its parts too.
@@ -672,6 +675,60 @@ func (r *resolver) convert() {
 				}
 			}
 		}
+	}
+}
+
+// convertOne converts one queued text, or takes an earlier conversion of
+// it from old. It reports whether the result may be kept for the next
+// resolution.
+func (r *resolver) convertOne(w *pending, caching bool, old map[convKey]cached, key *convKey, valid func(cached) bool,
+	lookup func(string) (markdown.Target, bool), exists func(string) bool) bool {
+	if caching {
+		// The key shares the text's bytes instead of copying them:
+		// sources are never modified once loaded.
+		*key = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+		if c, ok := old[*key]; ok && valid(c) {
+			w.result = c.res
+			return true
+		}
+	}
+	usedAsset := false
+	w.env.Ref = lookup
+	w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
+	w.result = r.conv.Convert(w.src, w.env)
+	return !usedAsset && len(w.result.Problems) == 0
+}
+
+// place positions the problems of one converted text (w.errs), and the
+// references from its item to itself (w.self): a reference is a link, so
+// A→B→A is fine, but a link from an item to itself leads nowhere (its
+// empty text would be the title of the page the reader is on).
+func (r *resolver) place(w *pending, allIDs func() []string) {
+	for _, pr := range w.result.Problems {
+		pos := r.textPos(w, pr.Off)
+		if pr.Ref != "" && r.opts.Partial {
+			continue // the ID may be defined by a document that could not be read
+		}
+		if pr.Ref != "" || pr.Msg == "" { // an empty Ref is "ref:" with no ID
+			hint := "check the ID; IDs look like goal-1, objective-1.3, outcome-1.3.1, activity-1.3.2 or a section's id"
+			if c := diag.Closest(pr.Ref, allIDs(), 3); len(c) > 0 {
+				hint = "did you mean " + quoteJoin(c) + "?"
+			}
+			w.errs.Add(pos, fmt.Sprintf("unknown reference %q", "ref:"+pr.Ref), hint)
+			continue
+		}
+		w.errs.Add(pos, pr.Msg, pr.Hint)
+	}
+	for i, id := range w.result.Refs {
+		if r.p.Refs[id] != w.from || slices.Contains(w.result.Refs[:i], id) {
+			continue
+		}
+		off := max(strings.Index(string(w.src), "(ref:"+id+")"), 0)
+		if i := strings.LastIndexByte(string(w.src[:off]), '['); i >= 0 {
+			off = i
+		}
+		w.self.Add(r.textPos(w, off), fmt.Sprintf("%q refers to itself", "ref:"+id),
+			"link to another part of the plan, or remove the link")
 	}
 }
 
@@ -725,10 +782,10 @@ func (r *resolver) textPos(w *pending, off int) diag.Pos {
 	if w.node == nil {
 		return w.doc.BodyPos(off)
 	}
-	pos := w.doc.Pos(w.node)
-	if !strings.Contains(w.node.Value, "\n") && w.node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
-		pos.Col += off
-		if w.node.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+	pos := w.node.pos
+	if w.node.oneLine {
+		pos.Col += utf8.RuneCount(w.src[:min(max(off, 0), len(w.src))])
+		if w.node.style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 			pos.Col++
 		}
 	}
