@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/search"
 	"github.com/stratpub/stratpub/internal/sitetest"
+	"github.com/stratpub/stratpub/internal/write"
 )
 
 const baseURL = "https://example.org/plan/"
@@ -38,15 +41,32 @@ func buildCBPSite(t *testing.T, base string) (map[string][]byte, *plan.Plan) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	site, errs := build.Build(context.Background(), build.Config{Source: root.FS(), BaseURL: base})
+	// As stratpub build does: prepare, then render each file straight
+	// into its place on disk (the streamed path), and read the folder.
+	prep, errs := build.Prepare(context.Background(), build.Config{Source: root.FS(), BaseURL: base})
 	if len(errs) > 0 {
 		t.Fatal(errs.Err())
 	}
-	files := map[string][]byte{}
-	for _, f := range site.Files {
-		files[f.Path] = f.Data
+	out := filepath.Join(t.TempDir(), "public")
+	if _, _, err := prep.Write(out, false); err != nil {
+		t.Fatal(err)
 	}
-	return files, site.Plan
+	files := map[string][]byte{}
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		if rel == write.Marker {
+			return nil
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, prep.Plan
 }
 
 // head collects the <meta>, <link> and ld+json data of a page's head.

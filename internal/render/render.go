@@ -168,8 +168,9 @@ type Renderer struct {
 	static  []File         // assets and extra files
 	files   map[string]int // index in static by path
 	lazy    map[string]func() []byte
-	crawler []File   // sitemap.xml and robots.txt
-	data    []string // paths of the open data files
+	stream  map[string]func(io.Writer) error // lazy assets that can be written without being made whole
+	crawler []File                           // sitemap.xml and robots.txt
+	data    []string                         // paths of the open data files
 }
 
 // Theme is what a Renderer takes from the templates and assets of a
@@ -206,6 +207,10 @@ type LazyAsset struct {
 	Name string // logical name, e.g. "search-index.js"
 	Sum  [32]byte
 	Data func() []byte // called at most once per Renderer
+	// WriteTo, when set, writes the contents (the bytes Data returns)
+	// without making them whole: a Renderer that writes the asset to a
+	// file (WriteFile) or hashes it then keeps nothing of it.
+	WriteTo func(io.Writer) error
 }
 
 // New prepares the rendering of p with the templates and assets of fsys.
@@ -239,7 +244,7 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 		s.assets[k] = v
 	}
 	s.data.make, s.data.write = opts.Data, opts.WriteData
-	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}}
+	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}, stream: map[string]func(io.Writer) error{}}
 	files := slices.Clone(th.files)
 	for _, f := range opts.Assets {
 		if _, ok := th.assets[f.Path]; !ok {
@@ -251,8 +256,11 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 			continue
 		}
 		data := sync.OnceValue(a.Data)
-		f := s.addLazyAsset(a.Name, a.Sum, data)
+		f := s.addLazyAsset(a.Name, a.Sum, data, a.WriteTo)
 		r.lazy[f.Path] = data
+		if a.WriteTo != nil {
+			r.stream[f.Path] = a.WriteTo
+		}
 		files = append(files, f)
 	}
 	files = append(files, s.printPages(p)...)
@@ -378,6 +386,9 @@ func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
 	}
 	if slices.Contains(r.data, path) {
 		return true, r.site.data.write(path, w)
+	}
+	if wt := r.stream[path]; wt != nil {
+		return true, wt(w)
 	}
 	data, ok, err := r.File(path)
 	if err != nil || !ok {
@@ -688,13 +699,21 @@ func (s *Site) addAsset(logical string, data []byte) File {
 
 // addLazyAsset registers an asset whose contents are made by data, named
 // by sum.
-func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte) File {
+func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte, writeTo func(io.Writer) error) File {
 	ext := path.Ext(logical)
 	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 	a := asset{path: out}
 	if s.Pub.BaseURL != "" {
-		h := sha512.Sum384(data())
-		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h[:])
+		var h []byte
+		if writeTo != nil {
+			hw := sha512.New384()
+			_ = writeTo(hw) // a hash.Hash never fails to write
+			h = hw.Sum(nil)
+		} else {
+			d := sha512.Sum384(data())
+			h = d[:]
+		}
+		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h)
 	}
 	s.assets[logical] = a
 	return File{Path: out}

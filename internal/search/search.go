@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -194,6 +195,27 @@ func (c *Cache) partMap() map[string][2]int {
 // SHA-256 digests of its documents (in blocks), so that an index of which
 // one document changed is summed again by hashing that document only.
 func (s *IndexScript) Sum() [32]byte { return s.sum }
+
+// WriteTo writes the script's bytes to w, without assembling them.
+func (s *IndexScript) WriteTo(w io.Writer) error {
+	if _, err := w.Write(s.head); err != nil {
+		return err
+	}
+	for i, d := range s.docs {
+		if i > 0 {
+			if _, err := w.Write(comma); err != nil {
+				return err
+			}
+		}
+		if _, err := w.Write(d.json); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, tail)
+	return err
+}
+
+var comma = []byte{','}
 
 // Bytes returns the script, assembled on the first call and kept; it is
 // safe for concurrent use. The caller must not modify the result.
