@@ -38,5 +38,6 @@ func sampleText(data []byte, lines int) string {
 }
 
 // HighlightCSS returns the style sheet of the highlighted samples: the
-// light style, and the dark one when the reader prefers a dark scheme.
+// light style, and the dark one when the reader prefers a dark scheme. It
+// is made once and shared: the caller must not modify it.
 func HighlightCSS() []byte { return highlight.CSS() }

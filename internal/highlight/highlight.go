@@ -35,24 +35,37 @@ func HTML(lang, text string, o Options) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.WithAllClasses(true)}
-	if o.LineNumbers {
-		opts = append(opts, chromahtml.WithLineNumbers(true), chromahtml.BaseLineNumber(max(o.FirstLine, 1)))
-	}
-	if o.Highlight != [2]int{} {
-		opts = append(opts, chromahtml.HighlightLines([][2]int{o.Highlight}))
+	f := plain
+	if o != (Options{}) {
+		opts := []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.WithAllClasses(true)}
+		if o.LineNumbers {
+			opts = append(opts, chromahtml.WithLineNumbers(true), chromahtml.BaseLineNumber(max(o.FirstLine, 1)))
+		}
+		if o.Highlight != [2]int{} {
+			opts = append(opts, chromahtml.HighlightLines([][2]int{o.Highlight}))
+		}
+		f = chromahtml.New(opts...)
 	}
 	var buf bytes.Buffer
-	if err := chromahtml.New(opts...).Format(&buf, Light, it); err != nil {
+	if err := f.Format(&buf, Light, it); err != nil {
 		return "", err
 	}
 	// The formatter escapes the text it writes.
 	return template.HTML(buf.String()), nil
 }
 
+// plain formats text with the zero Options. A formatter works out the
+// class of every token type of a style on its first use and keeps it:
+// that is most of the time of highlighting a short text, so it is kept
+// for the formatting most often asked for (it is safe for concurrent use).
+var plain = chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithAllClasses(true))
+
 // CSS returns the style sheet for highlighted text: the light style, and
-// the dark one when the reader prefers a dark colour scheme.
-func CSS() []byte {
+// the dark one when the reader prefers a dark colour scheme. It is made
+// once; the caller must not modify it.
+func CSS() []byte { return css() }
+
+var css = sync.OnceValue(func() []byte {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithAllClasses(true))
 	buf.WriteString("/* Highlighted text (stratpub). */\n")
@@ -62,7 +75,7 @@ func CSS() []byte {
 	_ = f.WriteCSS(&buf, Dark)
 	buf.WriteString("}\n")
 	return buf.Bytes()
-}
+})
 
 // Light and Dark are the two styles. Every colour meets WCAG AA contrast
 // (4.5:1) on its style's background.
