@@ -94,7 +94,76 @@ type Site struct {
 	// print edition.
 	printIDs map[string]string
 	data     lazyData
+	chrome   *chromeCache
 }
+
+// ChromeParts are the templates a page may render with .Chrome: the
+// parts of the page shell that are the same on many pages.
+var ChromeParts = []string{"header", "footer"}
+
+// Chrome is what a part of the page shell rendered with {{.Chrome
+// "header"}} receives instead of the page: only what is the same for
+// every page with the same Root, Kind, Goal and Print. Each part is
+// rendered once per such group of pages and reused, which spares
+// rendering the same header and footer on thousands of pages.
+type Chrome struct {
+	Pub   *plan.Publication
+	Plan  *plan.Plan
+	PDF   *PDFLink
+	Root  string // relative path from the page to the site root
+	Kind  string
+	Goal  *plan.Goal // the page's goal, or nil
+	Print bool
+	page  *Page
+}
+
+// chromeKey identifies the pages that share a Chrome.
+type chromeKey struct {
+	part, root, kind string
+	goal             *plan.Goal
+	print            bool
+}
+
+// chromeCache keeps the rendered parts of one Renderer.
+type chromeCache struct {
+	set   *template.Template
+	parts sync.Map // chromeKey → template.HTML
+}
+
+// Chrome renders the part of the page shell named part (one of
+// ChromeParts, defined in the theme) with the page's Chrome, or returns
+// it as rendered for an earlier page of the same group.
+func (pg *Page) Chrome(part string) (template.HTML, error) {
+	if !slices.Contains(ChromeParts, part) {
+		return "", fmt.Errorf("Chrome %q: the parts are %s", part, strings.Join(ChromeParts, ", "))
+	}
+	k := chromeKey{part, pg.Root, pg.Kind, pg.Goal, pg.Print}
+	if h, ok := pg.chrome.parts.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	c := &Chrome{Pub: pg.Pub, Plan: pg.Plan, PDF: pg.PDF, Root: pg.Root, Kind: pg.Kind, Goal: pg.Goal, Print: pg.Print, page: pg}
+	var b strings.Builder
+	if err := pg.chrome.set.ExecuteTemplate(&b, part, c); err != nil {
+		return "", &chromeError{err}
+	}
+	h := template.HTML(b.String())
+	pg.chrome.parts.Store(k, h)
+	return h, nil
+}
+
+// chromeError is a failure inside a chrome part: it is reported at the
+// part's line, not at the .Chrome call.
+type chromeError struct{ err error }
+
+func (e *chromeError) Error() string { return e.err.Error() }
+func (e *chromeError) Unwrap() error { return e.err }
+
+// Rel, Asset, SRI and NavGoals are the page's (see Page): they depend only
+// on what Chrome holds.
+func (c *Chrome) Rel(u string) string      { return c.page.Rel(u) }
+func (c *Chrome) Asset(name string) string { return c.page.Asset(name) }
+func (c *Chrome) SRI(name string) string   { return c.page.SRI(name) }
+func (c *Chrome) NavGoals() []*plan.Goal   { return c.page.NavGoals() }
 
 // lazyData describes the open data files once asked.
 type lazyData struct {
@@ -239,7 +308,7 @@ func (r *Renderer) Replan(p *plan.Plan, opts Options) *Renderer {
 // nil, it is a Renderer of a plan with the same pages, whose page index,
 // print ids and crawler files are reused.
 func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Renderer {
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, chrome: &chromeCache{set: th.tmpl.set}, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
 	for k, v := range th.assets {
 		s.assets[k] = v
 	}
@@ -843,6 +912,11 @@ func (t *templates) escape() {
 	for kind := range pageTemplates {
 		_ = t.set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
 	}
+	for _, part := range ChromeParts {
+		if t.set.Lookup(part) != nil {
+			_ = t.set.ExecuteTemplate(io.Discard, part, (*Chrome)(nil))
+		}
+	}
 }
 
 // execute renders the page of the given kind.
@@ -885,6 +959,11 @@ var tmplPos = regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // templateError positions a template error at its file and line.
 func templateError(err error, page string) *diag.Error {
+	fieldHint := "the field does not exist on this page's data; see docs/templates.md for the fields each page has"
+	if ce := (*chromeError)(nil); errors.As(err, &ce) {
+		err = ce.err
+		fieldHint = "a header or footer sees only the fields of render.Chrome (.Pub, .Plan, .PDF, .Root, .Kind, .Goal, .Print); see docs/templates.md"
+	}
 	msg := err.Error()
 	where := ""
 	if page != "" {
@@ -906,7 +985,7 @@ func templateError(err error, page string) *diag.Error {
 		rest := internalName.ReplaceAllString(m[4], `"main"`)
 		rest = internalPage.ReplaceAllString(rest, `"base.html"`)
 		if strings.Contains(rest, "can't evaluate field") {
-			hint = "the field does not exist on this page's data; see docs/templates.md for the fields each page has"
+			hint = fieldHint
 		}
 		return &diag.Error{Pos: diag.Pos{File: "templates/" + name, Line: line, Col: col}, Msg: "template: " + rest + where, Hint: hint}
 	}
