@@ -1,0 +1,75 @@
+// Package gctune sets the garbage collector's pace from the live heap, for
+// a program whose live heap ranges from a few MiB (a small publication) to
+// hundreds (a large one).
+//
+// Go's default (GOGC=100) lets the heap grow to twice the live heap before
+// collecting. For a small live heap that means collecting very often: a
+// build of a few hundred pages allocates hundreds of MiB of short-lived
+// template garbage and collects it 20 MiB at a time. For a large live heap
+// it means doubling the memory the process takes from the system. Headroom
+// sets a fixed amount of room instead: after each collection the percentage
+// is set so that the next collection starts when the heap has grown by
+// about that much, within [MinPercent, MaxPercent].
+package gctune
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
+
+// Bounds of the percentage Start sets.
+const (
+	MinPercent = 25
+	MaxPercent = 800
+)
+
+// Percent returns the GOGC percentage that gives headroom bytes of room
+// over a live heap of live bytes.
+func Percent(live, headroom uint64) int {
+	if live == 0 {
+		return MaxPercent
+	}
+	p := headroom * 100 / live
+	return int(min(max(p, MinPercent), MaxPercent))
+}
+
+var once sync.Once
+
+// Start paces the collector for headroom bytes of room from now on, until
+// the program ends, and reports whether it does: not when the GOGC
+// environment variable is set (whoever set it chose a pace). Only the
+// first call that starts counts.
+func Start(headroom uint64) bool {
+	if os.Getenv("GOGC") != "" {
+		return false
+	}
+	once.Do(func() {
+		debug.SetGCPercent(Percent(0, headroom))
+		arm(headroom)
+	})
+	return true
+}
+
+// sentinel is an object no one keeps: the collector finds it unreachable
+// at the end of every cycle, and its cleanup then runs.
+type sentinel struct{ _ [64]byte } // not a tiny object, which may share a block with others
+
+func arm(headroom uint64) {
+	runtime.AddCleanup(&sentinel{}, func(headroom uint64) {
+		debug.SetGCPercent(Percent(Live(), headroom))
+		arm(headroom)
+	}, headroom)
+}
+
+// Live returns the heap the last collection found live, in bytes.
+func Live() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}

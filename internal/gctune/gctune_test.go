@@ -1,0 +1,70 @@
+package gctune
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestPercent(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		live, headroom uint64
+		want           int
+	}{
+		{0, 128 * mib, MaxPercent},
+		{4 * mib, 128 * mib, MaxPercent}, // 3200 % clamped
+		{64 * mib, 128 * mib, 200},
+		{128 * mib, 128 * mib, 100},
+		{256 * mib, 128 * mib, 50},
+		{4096 * mib, 128 * mib, MinPercent}, // 3 % clamped
+	} {
+		if got := Percent(tc.live, tc.headroom); got != tc.want {
+			t.Errorf("Percent(%d MiB, %d MiB) = %d, want %d", tc.live/mib, tc.headroom/mib, got, tc.want)
+		}
+	}
+}
+
+// gcPercent returns the collector's current percentage.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestStart checks that Start leaves a GOGC set in the environment alone,
+// and otherwise sets the percentage from the live heap after every
+// collection: with 64 MiB live and 64 MiB of headroom, about 100 % (the
+// percentage starts at MaxPercent).
+func TestStart(t *testing.T) {
+	defer debug.SetGCPercent(gcPercent())
+	debug.SetGCPercent(100)
+	const headroom = 64 << 20
+
+	t.Setenv("GOGC", "100")
+	if Start(headroom) {
+		t.Fatal("Start paces the collector with GOGC set")
+	}
+	t.Setenv("GOGC", "")
+	if !Start(headroom) {
+		t.Fatal("Start does not pace the collector")
+	}
+	live := make([][]byte, 0, 64)
+	for range 64 {
+		live = append(live, make([]byte, 1<<20)) // 64 MiB live: about 100 %
+	}
+	var p int
+	for range 100 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond) // cleanups run after the cycle, on their own goroutine
+		if p = gcPercent(); p == Percent(Live(), headroom) {
+			break
+		}
+	}
+	want := Percent(Live(), headroom)
+	runtime.KeepAlive(live)
+	if p != want || p < 60 || p > 100 {
+		t.Errorf("percentage %d with %d MiB live, want %d", p, Live()>>20, want)
+	}
+}
