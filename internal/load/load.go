@@ -38,6 +38,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/parallel"
+	"github.com/stratpub/stratpub/internal/yamlblock"
 )
 
 // ConfigFile is the name of the configuration file at the publication root.
@@ -120,7 +121,7 @@ func (c *Cache) Forget(paths ...string) {
 func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	var errs diag.List
 	p := &Project{}
-	cfg, err := readFile(fsys, ConfigFile)
+	cfg, err := readFile(fsys, ConfigFile, false)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		errs.Add(diag.Pos{File: ConfigFile}, "no configuration file",
@@ -147,6 +148,7 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 
 	var paths []string
 	entries := map[string]fs.DirEntry{} // for the cache: size and time
+	regular := map[string]bool{}        // listed as regular files
 	walkErr := fs.WalkDir(fsys, ContentDir, func(name string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if name == ContentDir && errors.Is(err, fs.ErrNotExist) {
@@ -167,6 +169,9 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 		}
 		if !e.IsDir() && strings.HasSuffix(base, ".md") {
 			paths = append(paths, name)
+			if e.Type().IsRegular() {
+				regular[name] = true
+			}
 			if cache != nil {
 				entries[name] = e
 			}
@@ -185,7 +190,7 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	docs := make([]*Doc, len(paths))
 	derrs := make([]*diag.Error, len(paths))
 	if cache == nil {
-		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = ReadDoc(fsys, paths[i]) })
+		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = readDoc(fsys, paths[i], regular[paths[i]]) })
 	} else {
 		cache.read(fsys, paths, entries, docs, derrs)
 	}
@@ -208,8 +213,12 @@ func Ignored(base string) bool {
 }
 
 // ReadDoc reads and splits one Markdown document.
-func ReadDoc(fsys fs.FS, name string) (*Doc, *diag.Error) {
-	src, err := readFile(fsys, name)
+func ReadDoc(fsys fs.FS, name string) (*Doc, *diag.Error) { return readDoc(fsys, name, false) }
+
+// readDoc is ReadDoc; regular says that the folder listing gave name as a
+// regular file (not a link, pipe or device).
+func readDoc(fsys fs.FS, name string, regular bool) (*Doc, *diag.Error) {
+	src, err := readFile(fsys, name, regular)
 	if err != nil {
 		hint := "check that the file is readable; symbolic links must stay inside the publication folder"
 		switch {
@@ -282,16 +291,19 @@ var errNotRegular = errors.New("not a regular file")
 var errTooLarge = fmt.Errorf("file is larger than the limit of %d MiB", MaxFileSize>>20)
 
 // readFile reads a source file, refusing folders and special files before
-// opening them (opening a named pipe would block the build for ever) and
-// reading at most MaxFileSize+1 bytes, so that memory stays bounded
+// opening them (opening a named pipe would block the build for ever; a
+// file the folder listing gave as regular, regular, needs no look first)
+// and reading at most MaxFileSize+1 bytes, so that memory stays bounded
 // whatever the file's size.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	if st, err := fs.Stat(fsys, name); err == nil {
-		switch {
-		case st.IsDir():
-			return nil, fmt.Errorf("%s is a folder, not a file", name)
-		case !st.Mode().IsRegular():
-			return nil, fmt.Errorf("%w (%s)", errNotRegular, st.Mode().Type())
+func readFile(fsys fs.FS, name string, regular bool) ([]byte, error) {
+	if !regular {
+		if st, err := fs.Stat(fsys, name); err == nil {
+			switch {
+			case st.IsDir():
+				return nil, fmt.Errorf("%s is a folder, not a file", name)
+			case !st.Mode().IsRegular():
+				return nil, fmt.Errorf("%w (%s)", errNotRegular, st.Mode().Type())
+			}
 		}
 	}
 	f, err := fsys.Open(name)
@@ -299,17 +311,38 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a file", name)
+	size := 0
+	if st, err := f.Stat(); err == nil {
+		switch {
+		case st.IsDir():
+			return nil, fmt.Errorf("%s is a folder, not a file", name)
+		case !st.Mode().IsRegular():
+			return nil, fmt.Errorf("%w (%s)", errNotRegular, st.Mode().Type())
+		case st.Size() > MaxFileSize:
+			return nil, errTooLarge
+		}
+		size = int(st.Size())
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
+	// Read into a buffer of the file's size, one byte more to see the end
+	// in the same call; a file that grows meanwhile is read to its end,
+	// up to the limit.
+	b := make([]byte, 0, size+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):min(cap(b), MaxFileSize+1)])
+		b = b[:len(b)+n]
+		if len(b) > MaxFileSize {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if len(b) > MaxFileSize {
-		return nil, errTooLarge
-	}
-	return b, nil
 }
 
 func cleanFSError(err error) string {
@@ -360,6 +393,12 @@ func normalize(src []byte) []byte {
 // parseYAML parses a YAML document into its top-level node, or nil when it
 // holds nothing.
 func parseYAML(src []byte) (*yaml.Node, error) {
+	// Most front matter is plain "key: value" lines and lists, which
+	// yamlblock reads many times faster, giving the same tree; for the
+	// rest, and for every error, yaml.v3.
+	if n, ok := yamlblock.Parse(src); ok {
+		return n, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
@@ -597,7 +636,7 @@ func (c *Cache) read(fsys fs.FS, paths []string, entries map[string]fs.DirEntry,
 			docs[i] = e.doc
 			return
 		}
-		docs[i], derrs[i] = ReadDoc(fsys, paths[i])
+		docs[i], derrs[i] = readDoc(fsys, paths[i], entries[paths[i]] != nil && entries[paths[i]].Type().IsRegular())
 	})
 	c.docs = make(map[string]cached, len(paths))
 	for i, p := range paths {
