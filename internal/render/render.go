@@ -237,9 +237,9 @@ type Renderer struct {
 	static  []File         // assets and extra files
 	files   map[string]int // index in static by path
 	lazy    map[string]func() []byte
-	stream  map[string]func(io.Writer) error // lazy assets that can be written without being made whole
-	crawler []File                           // sitemap.xml and robots.txt
-	data    []string                         // paths of the open data files
+	stream  map[string]func(io.Writer) (int64, error) // lazy assets that can be written without being made whole
+	crawler []File                                    // sitemap.xml and robots.txt
+	data    []string                                  // paths of the open data files
 }
 
 // Theme is what a Renderer takes from the templates and assets of a
@@ -279,7 +279,7 @@ type LazyAsset struct {
 	// WriteTo, when set, writes the contents (the bytes Data returns)
 	// without making them whole: a Renderer that writes the asset to a
 	// file (WriteFile) or hashes it then keeps nothing of it.
-	WriteTo func(io.Writer) error
+	WriteTo func(io.Writer) (int64, error)
 }
 
 // New prepares the rendering of p with the templates and assets of fsys.
@@ -313,7 +313,7 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 		s.assets[k] = v
 	}
 	s.data.make, s.data.write = opts.Data, opts.WriteData
-	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}, stream: map[string]func(io.Writer) error{}}
+	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}, stream: map[string]func(io.Writer) (int64, error){}}
 	files := slices.Clone(th.files)
 	for _, f := range opts.Assets {
 		if _, ok := th.assets[f.Path]; !ok {
@@ -457,7 +457,8 @@ func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
 		return true, r.site.data.write(path, w)
 	}
 	if wt := r.stream[path]; wt != nil {
-		return true, wt(w)
+		_, err := wt(w)
+		return true, err
 	}
 	data, ok, err := r.File(path)
 	if err != nil || !ok {
@@ -768,7 +769,7 @@ func (s *Site) addAsset(logical string, data []byte) File {
 
 // addLazyAsset registers an asset whose contents are made by data, named
 // by sum.
-func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte, writeTo func(io.Writer) error) File {
+func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte, writeTo func(io.Writer) (int64, error)) File {
 	ext := path.Ext(logical)
 	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 	a := asset{path: out}
@@ -776,7 +777,7 @@ func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte, wr
 		var h []byte
 		if writeTo != nil {
 			hw := sha512.New384()
-			_ = writeTo(hw) // a hash.Hash never fails to write
+			_, _ = writeTo(hw) // a hash.Hash never fails to write
 			h = hw.Sum(nil)
 		} else {
 			d := sha512.Sum384(data())

@@ -196,23 +196,30 @@ func (c *Cache) partMap() map[string][2]int {
 // one document changed is summed again by hashing that document only.
 func (s *IndexScript) Sum() [32]byte { return s.sum }
 
-// WriteTo writes the script's bytes to w, without assembling them.
-func (s *IndexScript) WriteTo(w io.Writer) error {
-	if _, err := w.Write(s.head); err != nil {
+// WriteTo writes the script's bytes to w, without assembling them
+// (io.WriterTo).
+func (s *IndexScript) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	write := func(b []byte) error {
+		k, err := w.Write(b)
+		n += int64(k)
 		return err
+	}
+	if err := write(s.head); err != nil {
+		return n, err
 	}
 	for i, d := range s.docs {
 		if i > 0 {
-			if _, err := w.Write(comma); err != nil {
-				return err
+			if err := write(comma); err != nil {
+				return n, err
 			}
 		}
-		if _, err := w.Write(d.json); err != nil {
-			return err
+		if err := write(d.json); err != nil {
+			return n, err
 		}
 	}
-	_, err := io.WriteString(w, tail)
-	return err
+	k, err := io.WriteString(w, tail)
+	return n + int64(k), err
 }
 
 var comma = []byte{','}

@@ -185,3 +185,21 @@ func TestScriptDeterministic(t *testing.T) {
 		t.Error("the built site's index is not search.Script of its plan")
 	}
 }
+
+// TestWriteToLikeBytes checks that the streamed index (what stratpub build
+// writes) is the assembled one, and that WriteTo counts what it wrote.
+func TestWriteToLikeBytes(t *testing.T) {
+	_, site := cbp(t)
+	index, err := (*search.Cache)(nil).Make(site.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := index.WriteTo(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), index.Bytes()) || n != int64(buf.Len()) || n < 1000 {
+		t.Errorf("WriteTo wrote %d bytes (counted %d), Bytes has %d; equal: %v", buf.Len(), n, len(index.Bytes()), bytes.Equal(buf.Bytes(), index.Bytes()))
+	}
+}
