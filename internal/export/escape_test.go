@@ -89,6 +89,23 @@ func TestAppendSiteLinks(t *testing.T) {
 }
 
 func TestSampleText(t *testing.T) {
+	// What the Data page shows: "…" only when lines were left out.
+	for _, tc := range []struct {
+		in    string
+		lines int
+		want  string
+	}{
+		{"a\nb\n", 2, "a\nb\n"},
+		{"a\nb", 2, "a\nb"},
+		{"a\nb\nc", 2, "a\nb\n…\n"},
+		{"a\nb\n\n", 2, "a\nb\n…\n"},
+		{"a\r\nb\r\n", 2, "a\nb\n"},
+	} {
+		if got := sampleText([]byte(tc.in), tc.lines); got != tc.want {
+			t.Errorf("sampleText(%q, %d) = %q, want %q", tc.in, tc.lines, got, tc.want)
+		}
+	}
+
 	cases := []string{"", "\n", "\r\n", bom, bom + "a", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb\n\r", "\n\n\n", "a\r", "\r\n\r"}
 	for _, c := range escapeCases() {
 		cases = append(cases, c, bom+c+"\r\n"+c, strings.Repeat(c+"\n", 3))

@@ -22,8 +22,7 @@ func Sample(f File, lines int) (template.HTML, error) {
 
 // sampleText returns the first lines of data (lines ≥ 0) without the
 // byte-order mark, with LF line ends, and a final "…" line when data has
-// at least that many line breaks. It copies only those lines, not the
-// whole file.
+// more than that. It copies only those lines, not the whole file.
 func sampleText(data []byte, lines int) string {
 	data = bytes.TrimPrefix(data, []byte(bom))
 	end, n := 0, 0
@@ -34,7 +33,11 @@ func sampleText(data []byte, lines int) string {
 		}
 		end += j + 1
 	}
-	return strings.ReplaceAll(string(data[:end]), "\r\n", "\n") + "…\n"
+	text := strings.ReplaceAll(string(data[:end]), "\r\n", "\n")
+	if end == len(data) {
+		return text // exactly that many lines: nothing left out
+	}
+	return text + "…\n"
 }
 
 // HighlightCSS returns the style sheet of the highlighted samples: the

@@ -290,12 +290,13 @@ func refEscape(s string, attr bool) string {
 }
 
 // refSampleText is the text of Sample before it stopped copying whole
-// files.
+// files (and before it stopped adding "…" to a file of exactly that many
+// lines).
 func refSampleText(data []byte, lines int) string {
 	text := strings.TrimPrefix(string(data), bom)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	all := strings.SplitAfterN(text, "\n", lines+1)
-	if len(all) > lines {
+	if len(all) > lines && all[lines] != "" {
 		all = append(all[:lines], "…\n")
 	}
 	return strings.Join(all, "")
