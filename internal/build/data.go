@@ -120,25 +120,33 @@ func describeFile(f export.File, size int64) (render.DataFile, error) {
 	return render.DataFile{Path: f.Path, Title: f.Title, Format: f.Format, Size: size, Sample: sample}, nil
 }
 
-// head counts the bytes written to it and keeps the first lines.
+// head counts the bytes written to it and keeps the first lines, and the
+// first byte after them, if any (so that a sample says whether lines were
+// left out).
 type head struct {
 	lines int    // how many lines to keep
 	n     int64  // bytes written
-	buf   []byte // the first lines, with their line breaks
+	buf   []byte // the first lines, with their line breaks, and one byte more
 	seen  int    // line breaks in buf
+	more  bool   // the byte after the lines is in buf
 }
 
 func (h *head) Write(p []byte) (int, error) {
 	h.n += int64(len(p))
-	for rest := p; h.seen < h.lines && len(rest) > 0; {
+	rest := p
+	for h.seen < h.lines && len(rest) > 0 {
 		j := bytes.IndexByte(rest, '\n')
 		if j < 0 {
 			h.buf = append(h.buf, rest...)
-			break
+			return len(p), nil
 		}
 		h.buf = append(h.buf, rest[:j+1]...)
 		rest = rest[j+1:]
 		h.seen++
+	}
+	if h.seen == h.lines && !h.more && len(rest) > 0 {
+		h.buf = append(h.buf, rest[0])
+		h.more = true
 	}
 	return len(p), nil
 }
