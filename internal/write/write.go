@@ -285,17 +285,30 @@ func writeFile(name string, src Source, path string) error {
 func writeAll(dir string, src Source) error {
 	paths := src.Paths()
 	// Make the folders first, in order, so that workers only write files.
-	made := map[string]bool{}
+	// Each is made once, after its parent, with one system call (MkdirAll
+	// would look each one up first).
+	made := map[string]bool{dir: true}
+	var mkdir func(d string) error
+	mkdir = func(d string) error {
+		if made[d] {
+			return nil
+		}
+		if err := mkdir(filepath.Dir(d)); err != nil {
+			return err
+		}
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		made[d] = true
+		return nil
+	}
 	for _, p := range paths {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if !strings.HasPrefix(full, dir+string(filepath.Separator)) || !fs.ValidPath(p) {
 			return fmt.Errorf("refusing to write %q outside the output folder", p)
 		}
-		if d := filepath.Dir(full); !made[d] {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				return err
-			}
-			made[d] = true
+		if err := mkdir(filepath.Dir(full)); err != nil {
+			return err
 		}
 	}
 	order := writeOrder(paths, src)
