@@ -32,6 +32,7 @@ import (
 	"text/template/parse"
 
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/jsontext"
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
@@ -95,6 +96,9 @@ type Site struct {
 	printIDs map[string]string
 	data     lazyData
 	chrome   *chromeCache
+	// reportJSON is the publication as JSON-LD (report), made once.
+	reportOnce sync.Once
+	reportJSON string
 }
 
 // ChromeParts are the templates a page may render with .Chrome: the
@@ -658,6 +662,60 @@ func (pg *Page) SRI(name string) string {
 		return ""
 	}
 	return pg.assets[name].sri
+}
+
+// JSONLD returns the page's schema.org description as JSON for a <script
+// type="application/ld+json"> element: a WebPage (its heading, language,
+// description and canonical URL) that is part of a Report (the
+// publication). It is written with encoding/json's rules, HTML characters
+// escaped, so it is valid JSON and safe inside a script element; the
+// Report part, the same on every page, is made once.
+func (pg *Page) JSONLD() template.JS {
+	b := make([]byte, 0, 256+len(pg.Description))
+	b = append(b, `{"@context": "https://schema.org", "@type": "WebPage", "name": `...)
+	b = jsontext.AppendString(b, pg.Heading, true)
+	b = append(b, `, "inLanguage": `...)
+	b = jsontext.AppendString(b, pg.Pub.Language, true)
+	if pg.Description != "" {
+		b = append(b, `, "description": `...)
+		b = jsontext.AppendString(b, pg.Description, true)
+	}
+	if c := pg.Canonical(); c != "" {
+		b = append(b, `, "url": `...)
+		b = jsontext.AppendString(b, c, true)
+	}
+	b = append(b, ",\n \"isPartOf\": "...)
+	b = append(b, pg.report()...)
+	b = append(b, '}')
+	return template.JS(b)
+}
+
+// report returns the publication as a schema.org Report, in JSON.
+func (s *Site) report() string {
+	s.reportOnce.Do(func() {
+		p := s.Pub
+		b := []byte(`{"@type": "Report", "name": `)
+		b = jsontext.AppendString(b, p.Title, true)
+		for _, f := range []struct{ key, value string }{
+			{"alternativeHeadline", p.Subtitle}, {"description", p.Description}, {"identifier", p.Number},
+			{"datePublished", p.Date}, {"url", p.BaseURL},
+		} {
+			if f.value != "" {
+				b = append(b, `, "`+f.key+`": `...)
+				b = jsontext.AppendString(b, f.value, true)
+			}
+		}
+		b = append(b, `, "inLanguage": `...)
+		b = jsontext.AppendString(b, p.Language, true)
+		org := jsontext.AppendString(nil, p.Organization, true)
+		b = append(b, ",\n  \"author\": {\"@type\": \"Organization\", \"name\": "...)
+		b = append(b, org...)
+		b = append(b, "},\n  \"publisher\": {\"@type\": \"Organization\", \"name\": "...)
+		b = append(b, org...)
+		b = append(b, "}}"...)
+		s.reportJSON = string(b)
+	})
+	return s.reportJSON
 }
 
 // Canonical returns the page's absolute URL, or "" without a base URL.
