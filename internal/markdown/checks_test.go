@@ -114,3 +114,20 @@ func TestAuthorChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestTableAlignment checks that a column aligned in the delimiter row is
+// aligned by class, not by a style attribute (a strict
+// Content-Security-Policy refuses inline styles).
+func TestTableAlignment(t *testing.T) {
+	src := "| Left | Centre | Right | None |\n|:-----|:------:|------:|------|\n| a | b | c | d |\n"
+	res := New(false).Convert([]byte(src), Env{})
+	for _, want := range []string{`<th class="align-left">Left</th>`, `<th class="align-center">Centre</th>`,
+		`<th class="align-right">Right</th>`, `<th>None</th>`, `<td class="align-right">c</td>`, `<td>d</td>`} {
+		if !strings.Contains(res.HTML, want) {
+			t.Errorf("no %s in\n%s", want, res.HTML)
+		}
+	}
+	if strings.Contains(res.HTML, "style=") || strings.Contains(res.HTML, "align=") {
+		t.Errorf("alignment by style or align attribute:\n%s", res.HTML)
+	}
+}

@@ -51,7 +51,10 @@ type Converter struct {
 func New(allowRaw bool) *Converter {
 	c := &Converter{allowRaw: allowRaw}
 	c.md = goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		// Table cells are aligned by class (see walker.table), not by a
+		// style attribute, which a strict Content-Security-Policy refuses.
+		goldmark.WithExtensions(extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+			extension.Strikethrough),
 		goldmark.WithParserOptions(
 			parser.WithBlockParsers(util.Prioritized(extension.NewFootnoteBlockParser(), 999)),
 			parser.WithInlineParsers(util.Prioritized(extension.NewFootnoteParser(), 101)),
@@ -409,6 +412,15 @@ func (w *walker) table(n *east.Table) {
 			off--
 		}
 		w.problem(off, "table without a header row", "give the table a header row naming each column")
+	}
+	// A column aligned with ":" in the delimiter row gets the class
+	// align-left, align-center or align-right (site.css aligns them).
+	for row := n.FirstChild(); row != nil; row = row.NextSibling() {
+		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+			if cell, ok := c.(*east.TableCell); ok && cell.Alignment != east.AlignNone {
+				cell.SetAttributeString("class", []byte("align-"+cell.Alignment.String()))
+			}
+		}
 	}
 }
 
