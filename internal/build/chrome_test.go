@@ -12,11 +12,12 @@ import (
 	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
-// TestChromeSharedLikePerPage checks that rendering the header and footer
-// once per group of pages ({{.Chrome "header"}}) gives every page the
-// bytes it gets when each page renders them itself ({{template "header"
-// .}}). The publication has more goals than the main navigation lists, so
-// the header differs from goal to goal, and a base URL, so assets carry
+// TestChromeSharedLikePerPage checks that rendering the head links, header
+// and footer once per group of pages ({{.Chrome "header"}}) gives every
+// page the bytes it gets when each page renders them itself ({{template
+// "header" .}}). The publication has more goals than the main navigation
+// lists, so the header differs from goal to goal (while the head and
+// footer are shared by all goals), and a base URL, so assets carry
 // integrity values.
 func TestChromeSharedLikePerPage(t *testing.T) {
 	repo, err := os.OpenRoot(sitetest.RepoRoot(t))
@@ -32,7 +33,11 @@ func TestChromeSharedLikePerPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	perPage := strings.NewReplacer(`{{.Chrome "header"}}`, `{{template "header" .}}`, `{{.Chrome "footer"}}`, `{{template "footer" .}}`).Replace(string(base))
+	perPage := strings.NewReplacer(`{{.Chrome "head"}}`, `{{template "head" .}}`,
+		`{{.Chrome "header"}}`, `{{template "header" .}}`, `{{.Chrome "footer"}}`, `{{template "footer" .}}`).Replace(string(base))
+	if strings.Contains(perPage, ".Chrome") {
+		t.Fatal("base.html calls a chrome part this test does not replace")
+	}
 	if perPage == string(base) {
 		t.Fatal("base.html does not call .Chrome")
 	}
@@ -74,7 +79,7 @@ func TestChromeErrors(t *testing.T) {
 	}
 	for _, tc := range []struct{ file, text, want string }{
 		{"base.html", strings.Replace(string(base), `{{.Chrome "footer"}}`, `{{.Chrome "nav"}}`, 1),
-			fmt.Sprintf("templates/base.html:%d:3: template:", 1+strings.Count(string(base[:strings.Index(string(base), `{{.Chrome "footer"}}`)]), "\n")) + ` executing "base.html" at <.Chrome>: error calling Chrome: Chrome "nav": the parts are header, footer`},
+			fmt.Sprintf("templates/base.html:%d:3: template:", 1+strings.Count(string(base[:strings.Index(string(base), `{{.Chrome "footer"}}`)]), "\n")) + ` executing "base.html" at <.Chrome>: error calling Chrome: Chrome "nav": the parts are head, header, footer`},
 		{"partials/header.html", "{{define \"header\"}}\n<header>{{.Title}}</header>\n{{end}}",
 			`templates/partials/header.html:2:11: template: executing "header" at <.Title>: can't evaluate field Title in type *render.Chrome (rendering 404.html) | a header or footer sees only`},
 	} {

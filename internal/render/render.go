@@ -103,13 +103,15 @@ type Site struct {
 
 // ChromeParts are the templates a page may render with .Chrome: the
 // parts of the page shell that are the same on many pages.
-var ChromeParts = []string{"header", "footer"}
+var ChromeParts = []string{"head", "header", "footer"}
 
 // Chrome is what a part of the page shell rendered with {{.Chrome
 // "header"}} receives instead of the page: only what is the same for
 // every page with the same Root, Kind, Goal and Print. Each part is
 // rendered once per such group of pages and reused, which spares
-// rendering the same header and footer on thousands of pages.
+// rendering the same head links, header and footer on thousands of
+// pages. A part that never names Goal or NavGoals (nor do the templates
+// it calls) is shared by the pages of all goals.
 type Chrome struct {
 	Pub   *plan.Publication
 	Plan  *plan.Plan
@@ -130,8 +132,9 @@ type chromeKey struct {
 
 // chromeCache keeps the rendered parts of one Renderer.
 type chromeCache struct {
-	set   *template.Template
-	parts sync.Map // chromeKey → template.HTML
+	set       *template.Template
+	goalParts map[string]bool // parts that depend on the goal (templates.goalParts)
+	parts     sync.Map        // chromeKey → template.HTML
 }
 
 // Chrome renders the part of the page shell named part (one of
@@ -141,7 +144,10 @@ func (pg *Page) Chrome(part string) (template.HTML, error) {
 	if !slices.Contains(ChromeParts, part) {
 		return "", fmt.Errorf("Chrome %q: the parts are %s", part, strings.Join(ChromeParts, ", "))
 	}
-	k := chromeKey{part, pg.Root, pg.Kind, pg.Goal, pg.Print}
+	k := chromeKey{part, pg.Root, pg.Kind, nil, pg.Print}
+	if pg.chrome.goalParts[part] {
+		k.goal = pg.Goal
+	}
 	if h, ok := pg.chrome.parts.Load(k); ok {
 		return h.(template.HTML), nil
 	}
@@ -312,7 +318,7 @@ func (r *Renderer) Replan(p *plan.Plan, opts Options) *Renderer {
 // nil, it is a Renderer of a plan with the same pages, whose page index,
 // print ids and crawler files are reused.
 func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Renderer {
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, chrome: &chromeCache{set: th.tmpl.set}, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, chrome: &chromeCache{set: th.tmpl.set, goalParts: th.tmpl.goalParts}, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
 	for k, v := range th.assets {
 		s.assets[k] = v
 	}
@@ -961,7 +967,84 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 }
 
 // templates is the parsed template set.
-type templates struct{ set *template.Template }
+type templates struct {
+	set *template.Template
+	// goalParts are the chrome parts that refer to the page's goal (see
+	// usesGoal); the others are shared by all goals.
+	goalParts map[string]bool
+}
+
+// usesGoal reports whether the template name, or a template it calls,
+// names a field or method Goal or NavGoals: only then can its output
+// differ between pages of different goals.
+func usesGoal(set *template.Template, name string, seen map[string]bool) bool {
+	if seen[name] {
+		return false
+	}
+	seen[name] = true
+	t := set.Lookup(name)
+	if t == nil || t.Tree == nil {
+		return false
+	}
+	found := false
+	var walk func(n parse.Node)
+	idents := func(ids []string) {
+		for _, id := range ids {
+			if id == "Goal" || id == "NavGoals" {
+				found = true
+			}
+		}
+	}
+	walk = func(n parse.Node) {
+		if found || n == nil {
+			return
+		}
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					walk(c)
+				}
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			idents(n.Ident)
+		case *parse.VariableNode:
+			idents(n.Ident)
+		case *parse.ChainNode:
+			walk(n.Node)
+			idents(n.Field)
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			walk(n.Pipe)
+			found = found || usesGoal(set, n.Name, seen)
+		}
+	}
+	walk(t.Tree.Root)
+	return found
+}
 
 // escape escapes every page template now: html/template escapes a
 // template set on its first execution, under a lock every other execution
@@ -971,9 +1054,11 @@ func (t *templates) escape() {
 	for kind := range pageTemplates {
 		_ = t.set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
 	}
+	t.goalParts = map[string]bool{}
 	for _, part := range ChromeParts {
 		if t.set.Lookup(part) != nil {
 			_ = t.set.ExecuteTemplate(io.Discard, part, (*Chrome)(nil))
+			t.goalParts[part] = usesGoal(t.set, part, map[string]bool{})
 		}
 	}
 }
