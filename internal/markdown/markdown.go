@@ -196,25 +196,40 @@ var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 409
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
-	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+	word := -1 // start of the word being read, or -1 between words
+	flush := func(end int) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		if unicode.IsSpace(r) {
-			space = true
+		b.WriteString(s[word:end])
+		word = -1
+	}
+	for i := 0; i < len(s); {
+		c, size := s[i], 1
+		var space bool
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
 		} else {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteString(s[i : i+size])
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space && word >= 0:
+			flush(i)
+		case !space && word < 0:
+			word = i
 		}
 		i += size
 	}
+	if word >= 0 {
+		flush(len(s))
+	}
 	return b.String()
 }
+
+// asciiSpace marks the ASCII characters unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 type walker struct {
 	src       []byte

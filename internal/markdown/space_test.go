@@ -27,3 +27,11 @@ func TestCollapseSpace(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCollapseSpace(b *testing.B) {
+	s := strings.Repeat("Enhancing trade security and compliance requires overcoming critical — and complex — challenges,\n  from identifying bad actors.  ", 40)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		collapseSpace(s)
+	}
+}
