@@ -127,6 +127,16 @@ type Result struct {
 
 // Convert converts src.
 func (c *Converter) Convert(src []byte, env Env) Result {
+	if env.Inline {
+		if res, ok := plainInline(src); ok {
+			return res
+		}
+	}
+	return c.convert(src, env)
+}
+
+// convert converts src with goldmark.
+func (c *Converter) convert(src []byte, env Env) Result {
 	var res Result
 	doc := c.md.Parser().Parse(text.NewReader(src))
 	doc.SetAttributeString("idprefix", []byte(env.IDPrefix))
@@ -186,6 +196,62 @@ func (c *Converter) Convert(src []byte, env Env) Result {
 	res.Text = collapseSpace(w.text.String())
 	return res
 }
+
+// plainInline converts an inline text that holds no Markdown at all, the
+// common case for statements, desired outcomes and key activities, without
+// parsing it: its HTML is the text with quotes escaped, its plain text the
+// text with white space collapsed, as goldmark and the walker make them.
+// It reports false for anything else: a character Markdown or HTML gives a
+// meaning to anywhere in a line, a line break, a control character,
+// leading or trailing space, or a first character other than a letter
+// (which could start a list, heading, quote or code block).
+func plainInline(src []byte) (Result, bool) {
+	if len(src) == 0 || src[len(src)-1] == ' ' {
+		return Result{}, false
+	}
+	r, _ := utf8.DecodeRune(src)
+	if !unicode.IsLetter(r) {
+		return Result{}, false
+	}
+	quotes := 0
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+				return Result{}, false
+			}
+			i += size
+			continue
+		}
+		if !plainByte[c] {
+			return Result{}, false
+		}
+		if c == '"' {
+			quotes++
+		}
+		i++
+	}
+	text := string(src)
+	res := Result{HTML: text, Text: collapseSpace(text)}
+	if quotes > 0 {
+		res.HTML = strings.ReplaceAll(text, `"`, "&quot;")
+	}
+	return res, true
+}
+
+// plainByte marks the ASCII characters plainInline passes through: letters,
+// digits, the space and punctuation that means nothing to Markdown inside
+// a line of text.
+var plainByte = func() (t [utf8.RuneSelf]bool) {
+	for c := byte(' '); c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte("\\`*_[]<>&!~|#") {
+		t[c] = false
+	}
+	return t
+}()
 
 // bufWriters are the buffered writers Convert renders through.
 var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
