@@ -272,3 +272,21 @@ func TestDirStartsSlowFilesFirst(t *testing.T) {
 		t.Errorf("%s: %q, %v", last, b, err)
 	}
 }
+
+// TestDirFolderFails checks that a folder the workers cannot make (a file
+// is already at its path) fails the build and leaves the old site whole.
+func TestDirFolderFails(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	old := site("old", 2)
+	if err := Dir(out, Files(old), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	files := append(site("new", 40), render.File{Path: "p7", Data: []byte("a file where a folder goes")})
+	err := Dir(out, Files(files), Options{})
+	if err == nil || !strings.Contains(err.Error(), "p7") {
+		t.Errorf("error %v, want one naming p7", err)
+	}
+	if got := tree(t, out); !same(got, want(old)) {
+		t.Errorf("the old site changed: %v", got)
+	}
+}
