@@ -58,13 +58,17 @@ func TestStart(t *testing.T) {
 	for range 100 {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // cleanups run after the cycle, on their own goroutine
-		if p = gcPercent(); p == Percent(Live(), headroom) {
+		// The heap in use when the cleanup read it and now differ by what
+		// was allocated in between: allow a point or two.
+		if p = gcPercent(); near(p, Percent(Live(), headroom)) {
 			break
 		}
 	}
 	want := Percent(Live(), headroom)
 	runtime.KeepAlive(live)
-	if p != want || p < 60 || p > 100 {
+	if !near(p, want) || p < 60 || p > 100 {
 		t.Errorf("percentage %d with %d MiB live, want %d", p, Live()>>20, want)
 	}
 }
+
+func near(a, b int) bool { return a-b <= 2 && b-a <= 2 }
