@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,21 +14,27 @@ import (
 )
 
 // fields reads the keys of one YAML mapping, checking types, reporting
-// missing required keys and, at the end, every key nobody asked for.
+// missing required keys and, at the end, every key nobody asked for. A
+// mapping has a handful of keys, so they are kept in slices and looked up
+// one by one (a map only for a mapping with very many).
 type fields struct {
 	doc   *load.Doc
 	node  *yaml.Node
 	what  string // e.g. "objective", for messages
 	errs  *diag.List
-	keys  map[string]*yaml.Node // key node by name
-	vals  map[string]*yaml.Node
-	order []string
-	used  map[string]bool
+	names []string     // the keys present, in order (the first of duplicates)
+	keys  []*yaml.Node // their key nodes
+	vals  []*yaml.Node // their value nodes
+	used  []bool       // whether each was asked for
+	asked []string     // every key asked for, present or not
+	index map[string]int
 }
 
+// manyKeys is the number of keys above which fields indexes them by name.
+const manyKeys = 32
+
 func newFields(doc *load.Doc, node *yaml.Node, what string, errs *diag.List) *fields {
-	f := &fields{doc: doc, node: node, what: what, errs: errs,
-		keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}, used: map[string]bool{}}
+	f := &fields{doc: doc, node: node, what: what, errs: errs}
 	if node == nil {
 		return f
 	}
@@ -36,24 +43,69 @@ func newFields(doc *load.Doc, node *yaml.Node, what string, errs *diag.List) *fi
 			"write one \"key: value\" per line")
 		return f
 	}
+	n := len(node.Content) / 2
+	f.names = make([]string, 0, n)
+	f.keys = make([]*yaml.Node, 0, n)
+	f.vals = make([]*yaml.Node, 0, n)
+	if n > manyKeys {
+		f.index = make(map[string]int, n)
+	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
 		name := k.Value
-		if prev, dup := f.keys[name]; dup {
-			errs.Add(doc.Pos(k), fmt.Sprintf("duplicate key %q (first at line %d)", name, doc.Pos(prev).Line),
+		if j := f.find(name); j >= 0 {
+			errs.Add(doc.Pos(k), fmt.Sprintf("duplicate key %q (first at line %d)", name, doc.Pos(f.keys[j]).Line),
 				"keep one of the two")
 			continue
 		}
-		f.keys[name] = k
-		f.vals[name] = v
-		f.order = append(f.order, name)
+		if f.index != nil {
+			f.index[name] = len(f.names)
+		}
+		f.names = append(f.names, name)
+		f.keys = append(f.keys, k)
+		f.vals = append(f.vals, v)
 	}
+	f.used = make([]bool, len(f.names))
 	return f
+}
+
+// find returns the index of key among the keys present, or -1.
+func (f *fields) find(key string) int {
+	if f.index != nil {
+		if i, ok := f.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, n := range f.names {
+		if n == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// val returns the value of key, if present.
+func (f *fields) val(key string) (*yaml.Node, bool) {
+	if i := f.find(key); i >= 0 {
+		return f.vals[i], true
+	}
+	return nil, false
+}
+
+// use records that key was asked for, and returns its value if present.
+func (f *fields) use(key string) (*yaml.Node, bool) {
+	f.asked = append(f.asked, key)
+	if i := f.find(key); i >= 0 {
+		f.used[i] = true
+		return f.vals[i], true
+	}
+	return nil, false
 }
 
 // pos returns the position of key's value, or of the mapping when absent.
 func (f *fields) pos(key string) diag.Pos {
-	if v, ok := f.vals[key]; ok {
+	if v, ok := f.val(key); ok {
 		return f.doc.Pos(v)
 	}
 	return f.doc.Pos(f.node)
@@ -67,8 +119,7 @@ func (f *fields) missing(key, example string) {
 // str returns a string value. Numbers and booleans are accepted as their
 // text. An empty value counts as missing when required.
 func (f *fields) str(key string, required bool, example string) string {
-	f.used[key] = true
-	v, ok := f.vals[key]
+	v, ok := f.use(key)
 	if !ok || (v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
 		if required {
 			f.missing(key, example)
@@ -89,8 +140,7 @@ func (f *fields) str(key string, required bool, example string) string {
 
 // integer returns an integer value.
 func (f *fields) integer(key string, required bool, example string) (int, bool) {
-	f.used[key] = true
-	v, ok := f.vals[key]
+	v, ok := f.use(key)
 	if !ok {
 		if required {
 			f.missing(key, example)
@@ -108,8 +158,7 @@ func (f *fields) integer(key string, required bool, example string) (int, bool) 
 
 // boolean returns a boolean value.
 func (f *fields) boolean(key string) bool {
-	f.used[key] = true
-	v, ok := f.vals[key]
+	v, ok := f.use(key)
 	if !ok {
 		return false
 	}
@@ -125,8 +174,7 @@ func (f *fields) boolean(key string) bool {
 
 // list returns the items of a sequence value.
 func (f *fields) list(key string) ([]*yaml.Node, bool) {
-	f.used[key] = true
-	v, ok := f.vals[key]
+	v, ok := f.use(key)
 	if !ok || (v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
 		return nil, ok
 	}
@@ -161,7 +209,7 @@ func (f *fields) strings(key string, required bool, example string) []string {
 		}
 		out = append(out, s)
 	}
-	v := f.vals[key]
+	v, _ := f.val(key)
 	wrongKind := v.Kind != yaml.SequenceNode && !(v.Kind == yaml.ScalarNode && v.Tag == "!!null")
 	if required && len(out) == 0 && len(items) == 0 && !wrongKind { // list already reported a wrong kind
 		f.errs.Add(f.pos(key), fmt.Sprintf("%s: %q is empty", f.what, key), "list at least one item:\n  - "+example)
@@ -171,20 +219,20 @@ func (f *fields) strings(key string, required bool, example string) []string {
 
 // done reports every key that was not read, with the closest known key.
 func (f *fields) done(known ...string) {
-	all := append([]string{}, known...)
-	for k := range f.used {
-		all = append(all, k)
+	if !slices.Contains(f.used, false) {
+		return
 	}
+	all := append(append([]string{}, known...), f.asked...)
 	sort.Strings(all)
-	for _, name := range f.order {
-		if f.used[name] {
+	for i, name := range f.names {
+		if f.used[i] {
 			continue
 		}
 		hint := "remove it; the keys of " + article(f.what) + " are: " + strings.Join(uniq(all), ", ")
 		if c := diag.Closest(name, all, 1); len(c) > 0 {
 			hint = fmt.Sprintf("did you mean %q?", c[0])
 		}
-		f.errs.Add(f.doc.Pos(f.keys[name]), fmt.Sprintf("%s: unknown key %q", f.what, name), hint)
+		f.errs.Add(f.doc.Pos(f.keys[i]), fmt.Sprintf("%s: unknown key %q", f.what, name), hint)
 	}
 }
 

@@ -436,11 +436,12 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 	if !r.define(&o.Ref, f.pos("number")) {
 		return nil
 	}
-	r.inline(d, f.vals["statement"], o.Statement, &o.Ref, func(res markdown.Result) { o.StatementHTML = template.HTML(res.HTML) })
+	stmt, _ := f.val("statement")
+	r.inline(d, stmt, o.Statement, &o.Ref, func(res markdown.Result) { o.StatementHTML = template.HTML(res.HTML) })
 	items := func(kind, title string, texts []string, key string) []*plan.Item {
 		var out []*plan.Item
 		var nodes []*yaml.Node
-		if v := f.vals[key]; v != nil && v.Kind == yaml.SequenceNode {
+		if v, _ := f.val(key); v != nil && v.Kind == yaml.SequenceNode {
 			nodes = v.Content
 		}
 		for i, t := range texts {
