@@ -143,8 +143,11 @@ type resolver struct {
 // Plan builds the plan of a loaded project. The plan is nil when there are
 // errors.
 func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
-	r := &resolver{opts: opts, p: &plan.Plan{Refs: map[string]*plan.Ref{}},
-		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	// A document defines four or five IDs (an objective with its outcomes
+	// and activities): sizing the maps for that spares growing them.
+	ids := 5*len(proj.Docs) + 64
+	r := &resolver{opts: opts, p: &plan.Plan{Refs: make(map[string]*plan.Ref, ids)},
+		ids: make(map[string]diag.Pos, ids), pageOf: make(map[string]diag.Pos, len(proj.Docs)+16), goalNum: map[int]*plan.Goal{}}
 	if proj.Config != nil && proj.Config.Meta != nil {
 		r.config(proj.Config)
 	}
