@@ -5,8 +5,8 @@ package build_test
 // Each benchmark times one stage on the previous stage's result, so that a
 // regression shows in the stage that caused it: load, resolve, data (the
 // open-data exports and the search index, made in build.Prepare), render
-// (the page templates of a prepared build) and write (a site already in
-// memory). BenchmarkRenderWrite renders and writes page by page as stratpub
+// (the page templates of a prepared build; RenderObjective, one objective
+// page at a time) and write (a site already in memory). BenchmarkRenderWrite renders and writes page by page as stratpub
 // build does, and BenchmarkBuildCBP is the whole build of the CBP
 // publication itself.
 //
@@ -18,9 +18,11 @@ package build_test
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stratpub/stratpub/internal/build"
@@ -169,6 +171,28 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(bytes)/(1<<20), "MiB/site")
+}
+
+// BenchmarkRenderObjective renders every objective page, one after the
+// other, into io.Discard: the cost of one page's templates, reported per
+// page.
+func BenchmarkRenderObjective(b *testing.B) {
+	r := prepared(b, scaled(b)).Renderer
+	var paths []string
+	for _, p := range r.Paths() {
+		if strings.HasPrefix(p, "objectives/") {
+			paths = append(paths, p)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range paths {
+			if _, err := r.WriteFile(p, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(paths)), "µs/page")
 }
 
 // BenchmarkWrite writes a site already rendered into memory into an output

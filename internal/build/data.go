@@ -105,7 +105,7 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 			return d.err
 		}
 	}
-	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), Data: index.Bytes, WriteTo: index.WriteTo})
+	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), WriteTo: index.WriteTo})
 	opts.Assets = append(opts.Assets, render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()})
 	return nil
 }

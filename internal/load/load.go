@@ -391,41 +391,10 @@ func normalize(src []byte) []byte {
 }
 
 // parseYAML parses a YAML document into its top-level node, or nil when it
-// holds nothing.
-func parseYAML(src []byte) (*yaml.Node, error) {
-	// Most front matter is plain "key: value" lines and lists, which
-	// yamlblock reads many times faster, giving the same tree; for the
-	// rest, and for every error, yaml.v3.
-	if n, ok := yamlblock.Parse(src); ok {
-		return n, nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var n yaml.Node
-	if err := dec.Decode(&n); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	// A line such as "--- x" inside front matter starts a second YAML
-	// document, which would otherwise be ignored without a word.
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, err
-	default:
-		return nil, fmt.Errorf("yaml: line %d: %s", max(extra.Line, 1), secondDocument)
-	}
-	if n.Kind == 0 || len(n.Content) == 0 {
-		return nil, nil
-	}
-	return n.Content[0], nil
-}
-
-// secondDocument is the message for front matter that holds two YAML
-// documents.
-const secondDocument = "a second YAML document starts here (a line beginning with ---)"
+// holds nothing (yamlblock.Document: most front matter is plain "key:
+// value" lines and lists, which yamlblock reads many times faster than
+// yaml.v3, giving the same tree).
+func parseYAML(src []byte) (*yaml.Node, error) { return yamlblock.Document(src) }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
@@ -459,7 +428,7 @@ func yamlError(d *Doc, err error) *diag.Error {
 		}
 	}
 	hint := "check the YAML syntax: indent with spaces (not tabs), put quotes around values that contain \": \" or start with a special character, and close every quote"
-	if msg == secondDocument {
+	if msg == yamlblock.SecondDocument {
 		hint = "front matter ends at the first line that is exactly ---; remove the extra --- line, or quote the value that starts with it"
 	}
 	lines := strings.Split(string(d.Src), "\n")

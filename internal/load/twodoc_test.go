@@ -1,6 +1,10 @@
 package load
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stratpub/stratpub/internal/yamlblock"
+)
 
 func TestSecondDocumentInFrontMatter(t *testing.T) {
 	src := "---\ntype: goal\nnumber: 1\n--- a note\n---\nbody\n"
@@ -11,7 +15,7 @@ func TestSecondDocumentInFrontMatter(t *testing.T) {
 	if got := err.Pos.String(); got != "content/g.md:4:1" {
 		t.Errorf("position %s, want content/g.md:4:1 (%v)", got, err)
 	}
-	if err.Msg != "invalid front matter: "+secondDocument {
+	if err.Msg != "invalid front matter: "+yamlblock.SecondDocument {
 		t.Errorf("message %q", err.Msg)
 	}
 	// An ordinary document still parses.

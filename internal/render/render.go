@@ -244,12 +244,18 @@ type Renderer struct {
 	theme   *Theme
 	pages   []*Page
 	byPath  map[string]int
-	static  []File         // assets and extra files
-	files   map[string]int // index in static by path
-	lazy    map[string]func() []byte
-	stream  map[string]func(io.Writer) (int64, error) // lazy assets that can be written without being made whole
-	crawler []File                                    // sitemap.xml and robots.txt
-	data    []string                                  // paths of the open data files
+	static  []File               // assets and extra files
+	files   map[string]int       // index in static by path
+	lazy    map[string]*lazyFile // generated assets by path (LazyAsset)
+	crawler []File               // sitemap.xml and robots.txt
+	data    []string             // paths of the open data files
+}
+
+// lazyFile is a LazyAsset of a Renderer: written straight to a file, or
+// made whole once when asked for (File).
+type lazyFile struct {
+	write func(io.Writer) (int64, error)
+	bytes func() ([]byte, error)
 }
 
 // Theme is what a Renderer takes from the templates and assets of a
@@ -279,16 +285,14 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	return th, nil
 }
 
-// LazyAsset is a generated asset whose contents are made when first
-// needed: Sum, a digest that changes whenever the contents change, names
-// the file, so pages can link to it before it is made.
+// LazyAsset is a generated asset whose contents are made when needed:
+// Sum, a digest that changes whenever the contents change, names the file,
+// so pages can link to it before it is made. WriteTo writes the contents;
+// a Renderer streams them to a file (WriteFile) or a hash without holding
+// them whole, and makes them whole only for File, once.
 type LazyAsset struct {
-	Name string // logical name, e.g. "search-index.js"
-	Sum  [32]byte
-	Data func() []byte // called at most once per Renderer
-	// WriteTo, when set, writes the contents (the bytes Data returns)
-	// without making them whole: a Renderer that writes the asset to a
-	// file (WriteFile) or hashes it then keeps nothing of it.
+	Name    string // logical name, e.g. "search-index.js"
+	Sum     [32]byte
 	WriteTo func(io.Writer) (int64, error)
 }
 
@@ -323,7 +327,7 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 		s.assets[k] = v
 	}
 	s.data.make, s.data.write = opts.Data, opts.WriteData
-	r := &Renderer{site: s, theme: th, lazy: map[string]func() []byte{}, stream: map[string]func(io.Writer) (int64, error){}}
+	r := &Renderer{site: s, theme: th, lazy: map[string]*lazyFile{}}
 	files := slices.Clone(th.files)
 	for _, f := range opts.Assets {
 		if _, ok := th.assets[f.Path]; !ok {
@@ -334,12 +338,13 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 		if _, ok := th.assets[a.Name]; ok {
 			continue
 		}
-		data := sync.OnceValue(a.Data)
-		f := s.addLazyAsset(a.Name, a.Sum, data, a.WriteTo)
-		r.lazy[f.Path] = data
-		if a.WriteTo != nil {
-			r.stream[f.Path] = a.WriteTo
-		}
+		write := a.WriteTo
+		f := s.addLazyAsset(a.Name, a.Sum, write)
+		r.lazy[f.Path] = &lazyFile{write: write, bytes: sync.OnceValues(func() ([]byte, error) {
+			var b bytes.Buffer
+			_, err := write(&b)
+			return b.Bytes(), err
+		})}
 		files = append(files, f)
 	}
 	files = append(files, s.printPages(p)...)
@@ -440,8 +445,9 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 		return buf.Bytes(), true, nil
 	}
 	if i, found := r.files[path]; found {
-		if mk := r.lazy[path]; mk != nil {
-			return mk(), true, nil
+		if lf := r.lazy[path]; lf != nil {
+			data, err := lf.bytes()
+			return data, true, err
 		}
 		return r.static[i].Data, true, nil
 	}
@@ -466,8 +472,8 @@ func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
 	if slices.Contains(r.data, path) {
 		return true, r.site.data.write(path, w)
 	}
-	if wt := r.stream[path]; wt != nil {
-		_, err := wt(w)
+	if lf := r.lazy[path]; lf != nil {
+		_, err := lf.write(w)
 		return true, err
 	}
 	data, ok, err := r.File(path)
@@ -524,8 +530,13 @@ func (r *Renderer) All(ctx context.Context) ([]File, diag.List) {
 		files = append(files, File{Path: pg.Path, Data: out[i]})
 	}
 	for _, f := range r.static {
-		if mk := r.lazy[f.Path]; mk != nil {
-			f.Data = mk()
+		if lf := r.lazy[f.Path]; lf != nil {
+			data, err := lf.bytes()
+			if err != nil {
+				errs.Add(diag.Pos{}, err.Error(), "")
+				return nil, errs
+			}
+			f.Data = data
 		}
 		files = append(files, f)
 	}
@@ -810,16 +821,23 @@ func loadAssets(theme fs.FS, assets map[string]asset) ([]File, diag.List) {
 // that it can be cached for ever, with its integrity value when sri is
 // set.
 func fingerprint(logical string, data []byte, sri bool) (File, asset) {
-	sum := sha256.Sum256(data)
-	ext := path.Ext(logical)
-	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-	a := asset{path: out}
+	a := asset{path: assetPath(logical, sha256.Sum256(data))}
 	if sri {
 		h := sha512.Sum384(data)
-		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h[:])
+		a.sri = integrity(h[:])
 	}
-	return File{Path: out, Data: data}, a
+	return File{Path: a.path, Data: data}, a
 }
+
+// assetPath is the site path of the asset logical whose contents have the
+// digest sum: "assets/site.0123456789.css".
+func assetPath(logical string, sum [32]byte) string {
+	ext := path.Ext(logical)
+	return "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+}
+
+// integrity is the integrity attribute of contents whose SHA-384 is sum.
+func integrity(sum []byte) string { return "sha384-" + base64.StdEncoding.EncodeToString(sum) }
 
 // addAsset registers a generated asset under its logical name and returns
 // its file.
@@ -831,26 +849,17 @@ func (s *Site) addAsset(logical string, data []byte) File {
 	return f
 }
 
-// addLazyAsset registers an asset whose contents are made by data, named
-// by sum.
-func (s *Site) addLazyAsset(logical string, sum [32]byte, data func() []byte, writeTo func(io.Writer) (int64, error)) File {
-	ext := path.Ext(logical)
-	out := "assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-	a := asset{path: out}
+// addLazyAsset registers an asset whose contents write writes, named by
+// sum; its integrity value, when needed, is hashed as it is written.
+func (s *Site) addLazyAsset(logical string, sum [32]byte, write func(io.Writer) (int64, error)) File {
+	a := asset{path: assetPath(logical, sum)}
 	if s.Pub.BaseURL != "" {
-		var h []byte
-		if writeTo != nil {
-			hw := sha512.New384()
-			_, _ = writeTo(hw) // a hash.Hash never fails to write
-			h = hw.Sum(nil)
-		} else {
-			d := sha512.Sum384(data())
-			h = d[:]
-		}
-		a.sri = "sha384-" + base64.StdEncoding.EncodeToString(h)
+		h := sha512.New384()
+		_, _ = write(h) // a hash.Hash never fails to write
+		a.sri = integrity(h.Sum(nil))
 	}
 	s.assets[logical] = a
-	return File{Path: out}
+	return File{Path: a.path}
 }
 
 // crawlerFiles returns sitemap.xml and robots.txt when the publication has
@@ -987,63 +996,66 @@ func usesGoal(set *template.Template, name string, seen map[string]bool) bool {
 		return false
 	}
 	found := false
-	var walk func(n parse.Node)
-	idents := func(ids []string) {
-		for _, id := range ids {
-			if id == "Goal" || id == "NavGoals" {
-				found = true
-			}
-		}
-	}
-	walk = func(n parse.Node) {
-		if found || n == nil {
-			return
-		}
+	goal := func(ids []string) bool { return slices.Contains(ids, "Goal") || slices.Contains(ids, "NavGoals") }
+	inspect(t.Tree.Root, func(n parse.Node) bool {
 		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
 		case *parse.FieldNode:
-			idents(n.Ident)
+			found = found || goal(n.Ident)
 		case *parse.VariableNode:
-			idents(n.Ident)
+			found = found || goal(n.Ident)
 		case *parse.ChainNode:
-			walk(n.Node)
-			idents(n.Field)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
+			found = found || goal(n.Field)
 		case *parse.TemplateNode:
-			walk(n.Pipe)
 			found = found || usesGoal(set, n.Name, seen)
 		}
-	}
-	walk(t.Tree.Root)
+		return !found
+	})
 	return found
+}
+
+// inspect calls f for n and, while f returns true, for every node under
+// it, in the order of the text: the parts of actions and pipelines as well
+// as the lists of if, range and with.
+func inspect(n parse.Node, f func(parse.Node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				inspect(c, f)
+			}
+		}
+	case *parse.ActionNode:
+		inspect(n.Pipe, f)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				inspect(c, f)
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			inspect(a, f)
+		}
+	case *parse.ChainNode:
+		inspect(n.Node, f)
+	case *parse.TemplateNode:
+		inspect(n.Pipe, f)
+	case *parse.IfNode:
+		inspect(n.Pipe, f)
+		inspect(n.List, f)
+		inspect(n.ElseList, f)
+	case *parse.RangeNode:
+		inspect(n.Pipe, f)
+		inspect(n.List, f)
+		inspect(n.ElseList, f)
+	case *parse.WithNode:
+		inspect(n.Pipe, f)
+		inspect(n.List, f)
+		inspect(n.ElseList, f)
+	}
 }
 
 // escape escapes every page template now: html/template escapes a
@@ -1070,28 +1082,12 @@ func (t *templates) execute(w io.Writer, kind string, data any) error {
 
 // renameCalls renames the {{template "from"}} calls under n.
 func renameCalls(n parse.Node, from, to string) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return
+	inspect(n, func(n parse.Node) bool {
+		if t, ok := n.(*parse.TemplateNode); ok && t.Name == from {
+			t.Name = to
 		}
-		for _, c := range n.Nodes {
-			renameCalls(c, from, to)
-		}
-	case *parse.TemplateNode:
-		if n.Name == from {
-			n.Name = to
-		}
-	case *parse.IfNode:
-		renameCalls(n.List, from, to)
-		renameCalls(n.ElseList, from, to)
-	case *parse.RangeNode:
-		renameCalls(n.List, from, to)
-		renameCalls(n.ElseList, from, to)
-	case *parse.WithNode:
-		renameCalls(n.List, from, to)
-		renameCalls(n.ElseList, from, to)
-	}
+		return true
+	})
 }
 
 var (

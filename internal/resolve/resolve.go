@@ -617,12 +617,31 @@ func (r *resolver) convert() {
 		}
 		return true
 	}
+	// convertOne converts one queued text, or takes an earlier conversion
+	// of it; it reports whether the result may be kept for the next
+	// resolution.
+	convertOne := func(w *pending, key *convKey) bool {
+		if cache != nil {
+			// The key shares the text's bytes instead of copying them:
+			// sources are never modified once loaded.
+			*key = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+			if c, ok := old[*key]; ok && valid(c) {
+				w.result = c.res
+				return true
+			}
+		}
+		usedAsset := false
+		w.env.Ref = lookup
+		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
+		w.result = r.conv.Convert(w.src, w.env)
+		return !usedAsset && len(w.result.Problems) == 0
+	}
 	keep := make([]bool, len(r.work))
 	keys := make([]convKey, len(r.work))
 	release := r.opts.Release && cache == nil
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
-		keep[i] = r.convertOne(w, cache != nil, old, &keys[i], valid, lookup, exists)
+		keep[i] = convertOne(w, &keys[i])
 		// Problems are positioned as the texts are converted, so that a
 		// document's text can go as soon as it is (Options.Release).
 		r.place(w, allIDs)
@@ -680,27 +699,6 @@ func (r *resolver) convert() {
 			}
 		}
 	}
-}
-
-// convertOne converts one queued text, or takes an earlier conversion of
-// it from old. It reports whether the result may be kept for the next
-// resolution.
-func (r *resolver) convertOne(w *pending, caching bool, old map[convKey]cached, key *convKey, valid func(cached) bool,
-	lookup func(string) (markdown.Target, bool), exists func(string) bool) bool {
-	if caching {
-		// The key shares the text's bytes instead of copying them:
-		// sources are never modified once loaded.
-		*key = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
-		if c, ok := old[*key]; ok && valid(c) {
-			w.result = c.res
-			return true
-		}
-	}
-	usedAsset := false
-	w.env.Ref = lookup
-	w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
-	w.result = r.conv.Convert(w.src, w.env)
-	return !usedAsset && len(w.result.Problems) == 0
 }
 
 // place positions the problems of one converted text (w.errs), and the

@@ -82,14 +82,13 @@ type Cache struct {
 }
 
 // IndexScript is the index script of a plan (see Script): the documents
-// are made by Make, the bytes only when first asked for. (It cannot be
-// named Script, which is the function that returns the bytes.)
+// are made by Make, the bytes only when written (WriteTo) or asked for
+// (Bytes). (It cannot be named Script, which is the function that returns
+// the bytes.)
 type IndexScript struct {
-	head  []byte
-	docs  []*entry
-	sum   [32]byte
-	once  sync.Once
-	bytes []byte
+	head []byte
+	docs []*entry
+	sum  [32]byte
 }
 
 // Make makes the index script of p, reusing the documents of the last
@@ -224,25 +223,15 @@ func (s *IndexScript) WriteTo(w io.Writer) (int64, error) {
 
 var comma = []byte{','}
 
-// Bytes returns the script, assembled on the first call and kept; it is
-// safe for concurrent use. The caller must not modify the result.
+// Bytes returns the script, assembled from its documents.
 func (s *IndexScript) Bytes() []byte {
-	s.once.Do(func() {
-		size := len(s.head) + len(tail) + max(len(s.docs)-1, 0)
-		for _, d := range s.docs {
-			size += len(d.json)
-		}
-		b := make([]byte, 0, size)
-		b = append(b, s.head...)
-		for i, d := range s.docs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, d.json...)
-		}
-		s.bytes = append(b, tail...)
-	})
-	return s.bytes
+	size := len(s.head) + len(tail) + max(len(s.docs)-1, 0)
+	for _, d := range s.docs {
+		size += len(d.json)
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
+	_, _ = s.WriteTo(b) // a bytes.Buffer never fails to write
+	return b.Bytes()
 }
 
 // source is what one document is made from: a section, goal, objective,

@@ -488,18 +488,7 @@ func TestEventsFromAnotherOrigin(t *testing.T) {
 		}
 	}
 	// Same origin is served: a stream that ends when the request does.
-	ctx, cancel := context.WithCancel(context.Background())
-	r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
-	r.Host = "127.0.0.1:1414"
-	r.Header.Set("Origin", "http://127.0.0.1:1414")
-	w := &firstWrite{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{})}
-	done := make(chan struct{})
-	go func() { h.ServeHTTP(w, r); close(done) }()
-	select {
-	case <-w.wrote:
-	case <-time.After(10 * time.Second):
-		t.Error("same origin: no event within 10 s")
-	}
+	w, cancel, done := startStream(t, h, "http://127.0.0.1:1414")
 	cancel()
 	<-done
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "event: hello") {
@@ -525,6 +514,30 @@ func TestRecoverPanics(t *testing.T) {
 		ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 }
 
+// startStream requests the event stream from h, from origin when not
+// empty, and waits for the first bytes of the answer. Cancelling ends the
+// request; done is closed when the handler has returned.
+func startStream(t *testing.T, h http.Handler, origin string) (w *firstWrite, cancel context.CancelFunc, done chan struct{}) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
+	r.Host = "127.0.0.1:1414"
+	if origin != "" {
+		r.Header.Set("Origin", origin)
+	}
+	w = &firstWrite{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{})}
+	done = make(chan struct{})
+	go func() { h.ServeHTTP(w, r); close(done) }()
+	select {
+	case <-w.wrote:
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-done
+		t.Fatal("no answer within 10 s")
+	}
+	return w, cancel, done
+}
+
 // firstWrite is a response recorder that says when the handler first
 // writes to it.
 type firstWrite struct {
@@ -545,20 +558,7 @@ func TestEventStreamsBounded(t *testing.T) {
 	s := testServer(t)
 	s.hub.limit = 3
 	h := s.handler(newHostCheck(loopback))
-	open := func() (*firstWrite, context.CancelFunc, chan struct{}) {
-		ctx, cancel := context.WithCancel(context.Background())
-		r := httptest.NewRequestWithContext(ctx, http.MethodGet, eventsPath, nil)
-		r.Host = "127.0.0.1:1414"
-		w := &firstWrite{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{})}
-		done := make(chan struct{})
-		go func() { h.ServeHTTP(w, r); close(done) }()
-		select {
-		case <-w.wrote:
-		case <-time.After(10 * time.Second):
-			t.Fatal("no answer within 10 s")
-		}
-		return w, cancel, done
-	}
+	open := func() (*firstWrite, context.CancelFunc, chan struct{}) { return startStream(t, h, "") }
 	var cancels []context.CancelFunc
 	var dones []chan struct{}
 	for i := range 3 {

@@ -38,6 +38,9 @@ package yamlblock
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -100,6 +103,46 @@ func Parse(src []byte) (n *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return root, true
+}
+
+// SecondDocument is the message of Document's error for a text that holds
+// a second YAML document.
+const SecondDocument = "a second YAML document starts here (a line beginning with ---)"
+
+// Document parses src, the text of one YAML document, into its top-level
+// node, or nil when it holds nothing: with Parse when src lies within the
+// subset, otherwise with yaml.v3, which also reports every error. A line
+// such as "--- x" starts a second YAML document, which yaml.v3 would
+// ignore without a word: it is an error here.
+func Document(src []byte) (*yaml.Node, error) {
+	if n, ok := Parse(src); ok {
+		return n, nil
+	}
+	return decodeV3(src)
+}
+
+// decodeV3 is Document with yaml.v3 alone.
+func decodeV3(src []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var n yaml.Node
+	if err := dec.Decode(&n); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, err
+	default:
+		return nil, fmt.Errorf("yaml: line %d: %s", max(extra.Line, 1), SecondDocument)
+	}
+	if n.Kind == 0 || len(n.Content) == 0 {
+		return nil, nil
+	}
+	return n.Content[0], nil
 }
 
 // check reports whether src holds only characters Parse reads anywhere (see
