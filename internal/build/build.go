@@ -139,7 +139,9 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if cfg.Cache != nil {
 		proj, errs = cfg.Cache.Docs.Dir(cfg.Source)
 	} else {
-		proj, errs = load.Dir(cfg.Source)
+		// Each document's front matter is parsed as resolve reads it, and
+		// let go (Options.Release).
+		proj, errs = load.DirDeferred(cfg.Source)
 	}
 	if proj.Config == nil {
 		errs.Sort()

@@ -63,6 +63,30 @@ type Doc struct {
 	// BodyOffset of Src.
 	Body       []byte
 	BodyOffset int
+	// front is the front matter's YAML text while it waits to be parsed
+	// (DirDeferred, ParseMeta).
+	front []byte
+}
+
+// ParseMeta parses the front matter of a document read by DirDeferred
+// into Meta. It does nothing for a document whose front matter is parsed
+// already (Dir, ReadDoc), and reports the errors Dir would have reported
+// for it.
+func (d *Doc) ParseMeta() *diag.Error {
+	if d.front == nil {
+		return nil
+	}
+	meta, err := parseYAML(d.front)
+	d.front = nil
+	if err != nil {
+		return yamlError(d, err)
+	}
+	if meta == nil {
+		return &diag.Error{Pos: diag.Pos{File: d.Path, Line: 2, Col: 1}, Msg: "the front matter is empty",
+			Hint: "add at least \"type: section\", \"type: goal\" or \"type: objective\" and the keys it requires"}
+	}
+	d.Meta = meta
+	return nil
 }
 
 // Pos returns the file position of a YAML node of the document.
@@ -87,7 +111,15 @@ type Project struct {
 
 // Dir reads the publication in fsys. It returns what it could read and every
 // problem it found.
-func Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, nil) }
+func Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, nil, false) }
+
+// DirDeferred is Dir, except that the documents' front matter is left
+// unparsed: each document's Meta is nil until its ParseMeta is called,
+// which reports the document's front-matter errors instead of DirDeferred.
+// A program that reads each document's front matter once and lets it go
+// (a build) uses it so that the parsed trees of all documents, several
+// times the size of their text, never exist at once.
+func DirDeferred(fsys fs.FS) (*Project, diag.List) { return dir(fsys, nil, true) }
 
 // Cache keeps the documents of one publication between loads, for a
 // program that loads it again and again (the preview). A document is read
@@ -106,7 +138,7 @@ type cached struct {
 
 // Dir reads the publication in fsys like the package's Dir, reusing the
 // documents whose files did not change since the last call.
-func (c *Cache) Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, c) }
+func (c *Cache) Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, c, false) }
 
 // Forget drops the documents at these paths (slash-separated, relative to
 // the publication), so that the next Dir reads them again.
@@ -118,7 +150,7 @@ func (c *Cache) Forget(paths ...string) {
 	}
 }
 
-func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
+func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
 	var errs diag.List
 	p := &Project{}
 	cfg, err := readFile(fsys, ConfigFile, false)
@@ -190,7 +222,7 @@ func dir(fsys fs.FS, cache *Cache) (*Project, diag.List) {
 	docs := make([]*Doc, len(paths))
 	derrs := make([]*diag.Error, len(paths))
 	if cache == nil {
-		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = readDoc(fsys, paths[i], regular[paths[i]]) })
+		parallel.For(len(paths), func(i int) { docs[i], derrs[i] = readDoc(fsys, paths[i], regular[paths[i]], deferMeta) })
 	} else {
 		cache.read(fsys, paths, entries, docs, derrs)
 	}
@@ -213,11 +245,12 @@ func Ignored(base string) bool {
 }
 
 // ReadDoc reads and splits one Markdown document.
-func ReadDoc(fsys fs.FS, name string) (*Doc, *diag.Error) { return readDoc(fsys, name, false) }
+func ReadDoc(fsys fs.FS, name string) (*Doc, *diag.Error) { return readDoc(fsys, name, false, false) }
 
 // readDoc is ReadDoc; regular says that the folder listing gave name as a
-// regular file (not a link, pipe or device).
-func readDoc(fsys fs.FS, name string, regular bool) (*Doc, *diag.Error) {
+// regular file (not a link, pipe or device), deferMeta to leave the front
+// matter for ParseMeta.
+func readDoc(fsys fs.FS, name string, regular, deferMeta bool) (*Doc, *diag.Error) {
 	src, err := readFile(fsys, name, regular)
 	if err != nil {
 		hint := "check that the file is readable; symbolic links must stay inside the publication folder"
@@ -229,12 +262,14 @@ func readDoc(fsys fs.FS, name string, regular bool) (*Doc, *diag.Error) {
 		}
 		return nil, &diag.Error{Pos: diag.Pos{File: name}, Msg: cleanFSError(err), Hint: hint}
 	}
-	return Parse(name, src)
+	return parse(name, src, deferMeta)
 }
 
 // Parse splits src, the contents of the document at name, into front matter
 // and body.
-func Parse(name string, src []byte) (*Doc, *diag.Error) {
+func Parse(name string, src []byte) (*Doc, *diag.Error) { return parse(name, src, false) }
+
+func parse(name string, src []byte, deferMeta bool) (*Doc, *diag.Error) {
 	d := &Doc{Path: name}
 	if e := checkText(name, src); e != nil {
 		return nil, e
@@ -272,15 +307,13 @@ func Parse(name string, src []byte) (*Doc, *diag.Error) {
 			Hint: "add a line \"---\" after the last front-matter key"}
 	}
 	d.MetaLine = 1
-	meta, err := parseYAML(src[start:end])
-	if err != nil {
-		return nil, yamlError(d, err)
+	d.front = src[start:end:end]
+	if deferMeta {
+		return d, nil
 	}
-	if meta == nil {
-		return nil, &diag.Error{Pos: diag.Pos{File: name, Line: 2, Col: 1}, Msg: "the front matter is empty",
-			Hint: "add at least \"type: section\", \"type: goal\" or \"type: objective\" and the keys it requires"}
+	if e := d.ParseMeta(); e != nil {
+		return nil, e
 	}
-	d.Meta = meta
 	return d, nil
 }
 
@@ -605,7 +638,7 @@ func (c *Cache) read(fsys fs.FS, paths []string, entries map[string]fs.DirEntry,
 			docs[i] = e.doc
 			return
 		}
-		docs[i], derrs[i] = readDoc(fsys, paths[i], entries[paths[i]] != nil && entries[paths[i]].Type().IsRegular())
+		docs[i], derrs[i] = readDoc(fsys, paths[i], entries[paths[i]] != nil && entries[paths[i]].Type().IsRegular(), false)
 	})
 	c.docs = make(map[string]cached, len(paths))
 	for i, p := range paths {

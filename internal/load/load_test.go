@@ -6,7 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
@@ -253,4 +255,87 @@ func TestDirUnreadable(t *testing.T) {
 		t.Errorf("documents: %v", p.Docs)
 	}
 	var _ io.Reader = failFile{}
+}
+
+// TestDeferredLikeDir checks that DirDeferred, with ParseMeta called on
+// each document, reads every document as Dir does: the same front-matter
+// trees and, for a document Dir refuses for its front matter, the same
+// error, from ParseMeta instead of from DirDeferred.
+func TestDeferredLikeDir(t *testing.T) {
+	fsys := fstest.MapFS{ConfigFile: {Data: []byte("title: T\n")}}
+	root := filepath.Join("..", "..")
+	for _, dir := range []string{root, filepath.Join(root, "testdata", "small")} {
+		real := os.DirFS(dir)
+		_ = fs.WalkDir(real, ContentDir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := fs.ReadFile(real, p)
+				fsys[path.Join(ContentDir, filepath.Base(dir), strings.TrimPrefix(p, ContentDir+"/"))] = &fstest.MapFile{Data: b}
+			}
+			return nil
+		})
+	}
+	bad := map[string]string{
+		"empty-front.md":   "---\n---\nbody\n",
+		"indent.md":        "---\ntype: objective\nnumber: \"1.2\"\ntitle: \"Beta\"\n  statement: \"x\"\n---\n",
+		"tab.md":           "---\ntype: objective\noutcomes:\n\t- \"a\"\n---\n",
+		"quote.md":         "---\ntype: goal\nname: 'ONE\nnumber: 1\n---\n",
+		"anchor.md":        "---\ntype: goal\nname: *x\n---\n",
+		"no-front.md":      "# Title\n", // refused by both before the front matter
+		"comments-only.md": "---\n# nothing\n---\nbody\n",
+	}
+	for name, src := range bad {
+		fsys[path.Join(ContentDir, "bad", name)] = &fstest.MapFile{Data: []byte(src)}
+	}
+	if len(fsys) < 30 {
+		t.Fatalf("only %d files: the repository's content/ and testdata/small were not found", len(fsys))
+	}
+
+	eager, eagerErrs := Dir(fsys)
+	lazy, lazyErrs := DirDeferred(fsys)
+	errs := map[string]string{} // by file, as Dir reports them
+	for _, e := range eagerErrs {
+		errs[e.Pos.File] = e.Error()
+	}
+	deferredErrs := map[string]string{}
+	for _, e := range lazyErrs {
+		deferredErrs[e.Pos.File] = e.Error()
+	}
+	byPath := map[string]*Doc{}
+	for _, d := range eager.Docs {
+		byPath[d.Path] = d
+	}
+	parsed := 0
+	for _, d := range lazy.Docs {
+		if d.Meta != nil {
+			t.Errorf("%s: front matter parsed before ParseMeta", d.Path)
+		}
+		if e := d.ParseMeta(); e != nil {
+			deferredErrs[d.Path] = e.Error()
+			if byPath[d.Path] != nil {
+				t.Errorf("%s: ParseMeta reports %v; Dir read it", d.Path, e)
+			}
+			continue
+		}
+		parsed++
+		want := byPath[d.Path]
+		if want == nil {
+			t.Errorf("%s: ParseMeta reports nothing; Dir reported %s", d.Path, errs[d.Path])
+			continue
+		}
+		if !reflect.DeepEqual(d.Meta, want.Meta) || d.BodyOffset != want.BodyOffset || !bytes.Equal(d.Body, want.Body) {
+			t.Errorf("%s: read differently from Dir", d.Path)
+		}
+		if d.ParseMeta() != nil || d.Meta == nil {
+			t.Errorf("%s: a second ParseMeta changed the document", d.Path)
+		}
+	}
+	if parsed != len(eager.Docs) {
+		t.Errorf("%d documents parsed, Dir read %d", parsed, len(eager.Docs))
+	}
+	if !reflect.DeepEqual(deferredErrs, errs) {
+		t.Errorf("errors differ:\nDirDeferred + ParseMeta: %v\nDir: %v", deferredErrs, errs)
+	}
+	if len(errs) != len(bad) {
+		t.Errorf("Dir reported %d errors, want one per broken document (%d): %v", len(errs), len(bad), errs)
+	}
 }

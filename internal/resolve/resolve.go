@@ -154,8 +154,17 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	r.conv = markdown.New(r.p.Pub.AllowRawHTML)
 	r.builtins()
 	var objs []*plan.Objective
-	objDoc := map[*plan.Objective]*load.Doc{}
-	for _, d := range proj.Docs {
+	numPos := map[*plan.Objective]diag.Pos{} // where each objective's number is
+	release := opts.Release && opts.Cache == nil
+	meta := parseAhead(proj.Docs)
+	for i, d := range proj.Docs {
+		if e := meta(i); e != nil {
+			// Its IDs are undefined: report nothing that may follow from
+			// that, as for a document load could not read.
+			r.errs = append(r.errs, e)
+			r.opts.Partial = true
+			continue
+		}
 		f := newFields(d, d.Meta, "document", &r.errs)
 		typ := f.str("type", false, "objective")
 		if typ == "section" || typ == "goal" || typ == "objective" {
@@ -169,7 +178,7 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 		case "objective":
 			if o := r.objective(d, f); o != nil {
 				objs = append(objs, o)
-				objDoc[o] = d
+				numPos[o] = f.pos("number")
 			}
 		case "":
 			r.errs.Add(d.Pos(d.Meta), "missing \"type\" in front matter", "add \"type: section\", \"type: goal\" or \"type: objective\"")
@@ -177,17 +186,14 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 			r.errs.Add(f.pos("type"), fmt.Sprintf("unknown document type %q", typ),
 				"use one of: section, goal, objective"+suggest(typ, []string{"section", "goal", "objective"}))
 		}
-	}
-	r.arrange(objs, objDoc)
-	if opts.Release && opts.Cache == nil {
-		// Everything the plan needs of the front matter is read.
-		for _, d := range proj.Docs {
-			d.Meta = nil
-		}
-		if proj.Config != nil {
-			proj.Config.Meta = nil
+		if release {
+			d.Meta = nil // everything the plan needs of it is read
 		}
 	}
+	if release && proj.Config != nil {
+		proj.Config.Meta = nil
+	}
+	r.arrange(objs, numPos)
 	r.convert()
 	if len(r.errs) > 0 {
 		r.errs.Sort()
@@ -470,8 +476,47 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 	return o
 }
 
-// arrange orders everything, attaches objectives to goals and checks numbering.
-func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*load.Doc) {
+// parseAhead returns a function that parses the front matter of docs[i]
+// (load.Doc.ParseMeta) and reports its problem. The documents are parsed
+// in order, a window of them ahead of the caller, who asks for each in
+// turn: parsing overlaps reading the plan from the trees, and only two
+// windows of trees exist at once when the caller lets each go.
+func parseAhead(docs []*load.Doc) func(i int) *diag.Error {
+	const window = 128
+	errs := make([]*diag.Error, len(docs))
+	parse := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			errs[i] = docs[i].ParseMeta()
+		}
+	}
+	parsed := 0             // docs[:parsed] are parsed
+	var ahead chan struct{} // closed when the window after parsed is
+	return func(i int) *diag.Error {
+		if i >= parsed {
+			if ahead != nil {
+				<-ahead
+				parsed = min(parsed+window, len(docs))
+			}
+			if i >= parsed { // the first call
+				parse(parsed, min(parsed+window, len(docs)))
+				parsed = min(parsed+window, len(docs))
+			}
+			if parsed < len(docs) {
+				lo, hi := parsed, min(parsed+window, len(docs))
+				done := make(chan struct{})
+				ahead = done
+				go func() { defer close(done); parse(lo, hi) }()
+			} else {
+				ahead = nil
+			}
+		}
+		return errs[i]
+	}
+}
+
+// arrange orders everything, attaches objectives to goals and checks
+// numbering; numPos is where each objective's number is written.
+func (r *resolver) arrange(objs []*plan.Objective, numPos map[*plan.Objective]diag.Pos) {
 	p := r.p
 	sortSections := func(s []*plan.Section) {
 		sort.SliceStable(s, func(i, j int) bool {
@@ -510,28 +555,25 @@ func (r *resolver) arrange(objs []*plan.Objective, docs map[*plan.Objective]*loa
 	for _, o := range objs {
 		m := objNumRE.FindStringSubmatch(o.Number)
 		gn, _ := strconv.Atoi(m[1])
-		d := docs[o]
 		g := r.goalNum[gn]
 		if g == nil {
-			f := newFields(d, d.Meta, "objective", &diag.List{})
 			hint := "create goal " + m[1] + " first, or renumber the objective under an existing goal"
 			if len(goalNums) > 0 {
 				hint += " (goals: " + strings.Join(goalNums, ", ") + ")"
 			}
 			if !r.opts.Partial {
-				r.errs.Add(f.pos("number"), fmt.Sprintf("objective %s is numbered under goal %d, which does not exist", o.Number, gn), hint)
+				r.errs.Add(numPos[o], fmt.Sprintf("objective %s is numbered under goal %d, which does not exist", o.Number, gn), hint)
 			}
 			continue
 		}
 		n, _ := strconv.Atoi(m[2])
 		if n != len(g.Objectives)+1 && !r.opts.Partial {
-			f := newFields(d, d.Meta, "objective", &diag.List{})
-			r.errs.Add(f.pos("number"), fmt.Sprintf("objective numbers under goal %d skip %d.%d: found %s", gn, gn, len(g.Objectives)+1, o.Number),
+			r.errs.Add(numPos[o], fmt.Sprintf("objective numbers under goal %d skip %d.%d: found %s", gn, gn, len(g.Objectives)+1, o.Number),
 				"number the objectives of a goal 1, 2, 3 ... without gaps")
 		}
 		o.Goal = g
 		g.Objectives = append(g.Objectives, o)
-		if !r.claim(o.Ref.Page, diag.Pos{File: d.Path}) {
+		if !r.claim(o.Ref.Page, diag.Pos{File: o.File}) {
 			continue
 		}
 		p.Objectives = append(p.Objectives, o)
