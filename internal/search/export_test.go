@@ -34,7 +34,7 @@ func Build(p *plan.Plan) *Index {
 	stop := stopwords(p.Pub.Language)
 	ps, n := parts(p)
 	ix := &Index{Stop: stop, Docs: make([]Doc, n)}
-	each(ps, stop, false, func(w *worker, _, i int, s *source) {
+	each(ps, stop, func(w *worker, _, i int, s *source) {
 		ctx := w.words().read(s)
 		ix.Docs[i] = Doc{Kind: s.kind, URL: s.ref.URL(), Title: s.ref.Title, Context: ctx, Parent: s.parent, Body: string(w.w.body)}
 	})

@@ -81,43 +81,54 @@ type Cache struct {
 	starts []int
 }
 
-// IndexScript is the index script of a plan (see Script): the documents
-// are made by Make, the bytes only when written (WriteTo) or asked for
-// (Bytes). (It cannot be named Script, which is the function that returns
-// the bytes.)
+// IndexScript is the index script of a plan (see Script): its digest is
+// known once Make returns, its bytes only when written (WriteTo) or asked
+// for (Bytes). (It cannot be named Script, which is the function that
+// returns the bytes.)
 type IndexScript struct {
 	head []byte
-	docs []*entry
-	sum  [32]byte
+	// docs are the documents, made by Make with a Cache. Without one,
+	// Make keeps only their digests, and WriteTo makes them again from
+	// parts, one at a time: the index of a large plan (40 MB at 63,000
+	// documents) is never whole in memory.
+	docs  []*entry
+	parts []part
+	stop  []string
+	again bool // docs is nil: WriteTo makes the documents again
+	sum   [32]byte
 }
 
 // Make makes the index script of p, reusing the documents of the last
 // call that did not change; c may be nil (no caching). A document is
 // reused only when everything it is made from is equal, string by string,
-// to what it was made from before.
+// to what it was made from before. p must not change while the script is
+// in use: without a Cache, its documents are made from p again when it is
+// written.
 func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
 	stop := stopwords(p.Pub.Language)
+	ps, n := parts(p)
+	if c == nil {
+		s := &IndexScript{head: head(stop), parts: ps, stop: stop, again: true}
+		sums := make([][32]byte, n)
+		each(ps, stop, func(w *worker, _, i int, src *source) { sums[i] = sha256.Sum256(w.words().encode(src)) })
+		s.sum = scriptSum(s.head, n, blockSums(n, func(i int) *[32]byte { return &sums[i] }, nil))
+		return s, nil
+	}
 	var old []*entry
 	var oldBlocks [][32]byte
-	if c != nil {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.lang == p.Pub.Language {
-			old, oldBlocks = c.docs, c.blocks
-		}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lang == p.Pub.Language {
+		old, oldBlocks = c.docs, c.blocks
 	}
-	ps, n := parts(p)
 	docs := make([]*entry, n)
 	// Each document is compared, on all processors, with the one at the
 	// same place in the same part (section, or goal with its objectives)
 	// of the last index, or anywhere in that part if not there (documents
 	// were added, removed or moved), and made again when it changed or is
 	// not found.
-	var oldParts func() map[string][2]int
-	if c != nil {
-		oldParts = sync.OnceValue(c.partMap)
-	}
-	each(ps, stop, c == nil, func(w *worker, k, i int, s *source) {
+	oldParts := sync.OnceValue(c.partMap)
+	each(ps, stop, func(w *worker, k, i int, s *source) {
 		if len(old) == 0 {
 			docs[i] = w.words().entry(s)
 			return
@@ -148,28 +159,51 @@ func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
 		}
 	})
 	s := &IndexScript{head: head(stop), docs: docs}
-	blocks := blockSums(docs, old, oldBlocks)
+	// A block of documents that are all the ones of the last index keeps
+	// its sum.
+	same := func(b, lo, hi int) bool {
+		if b >= len(oldBlocks) || min((b+1)*blockDocs, len(old)) != hi {
+			return false
+		}
+		for i := lo; i < hi; i++ {
+			if docs[i] != old[i] {
+				return false
+			}
+		}
+		return true
+	}
+	blocks := blockSums(n, func(i int) *[32]byte { return &docs[i].sum }, func(b, lo, hi int) ([32]byte, bool) {
+		if same(b, lo, hi) {
+			return oldBlocks[b], true
+		}
+		return [32]byte{}, false
+	})
+	s.sum = scriptSum(s.head, n, blocks)
+	c.lang, c.docs, c.blocks = p.Pub.Language, docs, blocks
+	c.heads, c.starts = c.heads[:0], c.starts[:0]
+	for _, pt := range ps {
+		c.heads = append(c.heads, pt.head())
+		c.starts = append(c.starts, pt.start)
+	}
+	return s, nil
+}
+
+// scriptSum is Sum of a script that starts with head and holds n
+// documents whose digests, in blocks, are blocks.
+func scriptSum(head []byte, n int, blocks [][32]byte) (sum [32]byte) {
 	h := sha256.New()
 	var num [8]byte
-	binary.BigEndian.PutUint64(num[:], uint64(len(s.head)))
+	binary.BigEndian.PutUint64(num[:], uint64(len(head)))
 	h.Write(num[:])
-	h.Write(s.head)
-	binary.BigEndian.PutUint64(num[:], uint64(len(docs)))
+	h.Write(head)
+	binary.BigEndian.PutUint64(num[:], uint64(n))
 	h.Write(num[:])
 	for i := range blocks {
 		h.Write(blocks[i][:])
 	}
 	h.Write([]byte(tail))
-	h.Sum(s.sum[:0])
-	if c != nil {
-		c.lang, c.docs, c.blocks = p.Pub.Language, docs, blocks
-		c.heads, c.starts = c.heads[:0], c.starts[:0]
-		for _, pt := range ps {
-			c.heads = append(c.heads, pt.head())
-			c.starts = append(c.starts, pt.start)
-		}
-	}
-	return s, nil
+	h.Sum(sum[:0])
+	return sum
 }
 
 // partMap returns where each part of the last index is in c.docs, by the
@@ -207,13 +241,31 @@ func (s *IndexScript) WriteTo(w io.Writer) (int64, error) {
 	if err := write(s.head); err != nil {
 		return n, err
 	}
-	for i, d := range s.docs {
+	doc := func(i int, json []byte) error {
 		if i > 0 {
 			if err := write(comma); err != nil {
+				return err
+			}
+		}
+		return write(json)
+	}
+	if s.again {
+		var err error
+		ws := newWords(s.stop)
+		var src source
+		for k := range s.parts {
+			s.parts[k].walk(&src, func(i int, src *source) {
+				if err == nil {
+					err = doc(i, ws.encode(src))
+				}
+			})
+			if err != nil {
 				return n, err
 			}
 		}
-		if err := write(d.json); err != nil {
+	}
+	for i, d := range s.docs {
+		if err := doc(i, d.json); err != nil {
 			return n, err
 		}
 	}
@@ -225,12 +277,8 @@ var comma = []byte{','}
 
 // Bytes returns the script, assembled from its documents.
 func (s *IndexScript) Bytes() []byte {
-	size := len(s.head) + len(tail) + max(len(s.docs)-1, 0)
-	for _, d := range s.docs {
-		size += len(d.json)
-	}
-	b := bytes.NewBuffer(make([]byte, 0, size))
-	_, _ = s.WriteTo(b) // a bytes.Buffer never fails to write
+	var b bytes.Buffer
+	_, _ = s.WriteTo(&b) // a bytes.Buffer never fails to write
 	return b.Bytes()
 }
 
@@ -315,7 +363,6 @@ func (pt *part) walk(s *source, visit func(i int, s *source)) {
 // worker is one goroutine of each.
 type worker struct {
 	stop   []string
-	slabs  bool // see words.slabs
 	w      *words
 	part   int // the part being walked,
 	lo, hi int // and its documents in the last index
@@ -325,20 +372,19 @@ type worker struct {
 func (w *worker) words() *words {
 	if w.w == nil {
 		w.w = newWords(w.stop)
-		w.w.slabs = w.slabs
 	}
 	return w.w
 }
 
 // each calls f for every document of the parts, on all processors, with
 // the index of its part and its own. f must not keep s.
-func each(ps []part, stop []string, slabs bool, f func(w *worker, k, i int, s *source)) {
+func each(ps []part, stop []string, f func(w *worker, k, i int, s *source)) {
 	workers := min(runtime.GOMAXPROCS(0), len(ps))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			w := &worker{stop: stop, slabs: slabs, part: -1}
+			w := &worker{stop: stop, part: -1}
 			var s source
 			var k int
 			visit := func(i int, s *source) { f(w, k, i, s) }
@@ -427,34 +473,34 @@ func (w *words) read(s *source) (context string) {
 	return context
 }
 
-// entry makes the document of s.
+// entry makes the document of s, with a copy of what it is made from, to
+// compare with the next plan (a Cache keeps it).
 func (w *words) entry(s *source) *entry {
-	context := w.read(s)
-	var e *entry
-	if w.slabs {
-		if len(w.entries) == 0 {
-			w.entries = make([]entry, 256)
-		}
-		e, w.entries = &w.entries[0], w.entries[1:]
-	} else {
-		// What it is made from is kept, to compare with the next plan.
-		e = &entry{kind: s.kind, page: s.ref.Page, fragment: s.ref.Fragment, title: s.ref.Title, context: s.context, parent: s.parent}
-		if s.body != nil {
-			e.text = s.body.Text
-			if len(s.body.Footnotes) > 0 {
-				e.notes = make([]string, len(s.body.Footnotes))
-				for i, f := range s.body.Footnotes {
-					e.notes[i] = f.Text
-				}
-			}
-		}
-		if len(s.figures) > 0 {
-			e.figures = make([]string, 0, 2*len(s.figures))
-			for _, f := range s.figures {
-				e.figures = append(e.figures, f.Caption, f.Credit)
+	e := &entry{kind: s.kind, page: s.ref.Page, fragment: s.ref.Fragment, title: s.ref.Title, context: s.context, parent: s.parent}
+	if s.body != nil {
+		e.text = s.body.Text
+		if len(s.body.Footnotes) > 0 {
+			e.notes = make([]string, len(s.body.Footnotes))
+			for i, f := range s.body.Footnotes {
+				e.notes[i] = f.Text
 			}
 		}
 	}
+	if len(s.figures) > 0 {
+		e.figures = make([]string, 0, 2*len(s.figures))
+		for _, f := range s.figures {
+			e.figures = append(e.figures, f.Caption, f.Credit)
+		}
+	}
+	e.json = bytes.Clone(w.encode(s))
+	e.sum = sha256.Sum256(e.json)
+	return e
+}
+
+// encode writes the document of s as JSON, [kind,url,title,context,
+// parent,body], into a buffer of w that the next call reuses.
+func (w *words) encode(s *source) []byte {
+	context := w.read(s)
 	b := w.json[:0]
 	b = append(b, '[')
 	b = appendString(b, s.kind)
@@ -474,46 +520,28 @@ func (w *words) entry(s *source) *entry {
 	b = append(b, w.body...) // lower-case letters and digits: nothing to escape
 	b = append(b, '"', ']')
 	w.json = b
-	if w.slabs {
-		if cap(w.chunk)-len(w.chunk) < len(b) {
-			w.chunk = make([]byte, 0, max(64<<10, len(b)))
-		}
-		n := len(w.chunk)
-		w.chunk = append(w.chunk, b...)
-		e.json = w.chunk[n:len(w.chunk):len(w.chunk)]
-	} else {
-		e.json = bytes.Clone(b)
-	}
-	e.sum = sha256.Sum256(e.json)
-	return e
+	return b
 }
 
 // blockDocs is how many documents' digests are hashed together for Sum.
 const blockDocs = 256
 
-// blockSums returns the SHA-256 of the documents' digests in blocks of
-// blockDocs, reusing the sum of a block whose documents are the same as in
-// the last index.
-func blockSums(docs, old []*entry, oldBlocks [][32]byte) [][32]byte {
-	blocks := make([][32]byte, (len(docs)+blockDocs-1)/blockDocs)
+// blockSums returns the SHA-256 of the n documents' digests (sum) in
+// blocks of blockDocs. keep, when not nil, gives the sum of a block b (of
+// documents lo to hi) known from the last index.
+func blockSums(n int, sum func(i int) *[32]byte, keep func(b, lo, hi int) ([32]byte, bool)) [][32]byte {
+	blocks := make([][32]byte, (n+blockDocs-1)/blockDocs)
 	var buf [blockDocs * 32]byte
 	for b := range blocks {
-		lo, hi := b*blockDocs, min((b+1)*blockDocs, len(docs))
-		if b < len(oldBlocks) && min((b+1)*blockDocs, len(old)) == hi {
-			same := true
-			for i := lo; i < hi; i++ {
-				if docs[i] != old[i] {
-					same = false
-					break
-				}
-			}
-			if same {
-				blocks[b] = oldBlocks[b]
+		lo, hi := b*blockDocs, min((b+1)*blockDocs, n)
+		if keep != nil {
+			if sum, ok := keep(b, lo, hi); ok {
+				blocks[b] = sum
 				continue
 			}
 		}
 		for i := lo; i < hi; i++ {
-			copy(buf[(i-lo)*32:], docs[i].sum[:])
+			copy(buf[(i-lo)*32:], sum(i)[:])
 		}
 		blocks[b] = sha256.Sum256(buf[:(hi-lo)*32])
 	}

@@ -3,14 +3,17 @@ package search_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/search"
 	"github.com/stratpub/stratpub/internal/sitetest"
 )
@@ -203,5 +206,61 @@ func TestWriteToLikeReference(t *testing.T) {
 	want := refScript(site.Plan)
 	if !bytes.Equal(buf.Bytes(), want) || n != int64(buf.Len()) || n < 1000 {
 		t.Errorf("WriteTo wrote %d bytes (counted %d), the reference %d; equal: %v", buf.Len(), n, len(want), bytes.Equal(buf.Bytes(), want))
+	}
+}
+
+// TestColdIndexKeepsNoDocuments checks that the index of a build (Make
+// without a Cache) keeps only its documents' digests, and makes the
+// documents again when written, so that a large plan's index is never
+// whole in memory: holding the script costs a small part of its size. The
+// negative control is the same index made with a Cache, which keeps every
+// document.
+func TestColdIndexKeepsNoDocuments(t *testing.T) {
+	p := &plan.Plan{Pub: plan.Publication{Language: "en"}}
+	word := 0
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			word++
+			fmt.Fprintf(&b, "w%x ", word*2654435761%(1<<32)) // distinct words: none is left out
+		}
+		return b.String()
+	}
+	for g := range 20 {
+		goal := &plan.Goal{Ref: plan.Ref{Page: fmt.Sprintf("goals/%d/index.html", g), Title: "Goal"}, Statement: "s"}
+		for o := range 50 {
+			goal.Objectives = append(goal.Objectives, &plan.Objective{
+				Ref:       plan.Ref{Page: fmt.Sprintf("objectives/%d.%d/index.html", g, o), Title: "Objective"},
+				Statement: "s", Narrative: plan.Body{Text: text(200)}})
+		}
+		p.Goals = append(p.Goals, goal)
+	}
+	held := func(c *search.Cache) (kept uint64, size int) {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.HeapAlloc
+		s, err := c.Make(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		kept = ms.HeapAlloc - min(before, ms.HeapAlloc)
+		size = len(s.Bytes())
+		runtime.KeepAlive(s)
+		return kept, size
+	}
+	cold, size := held(nil)
+	warm, _ := held(&search.Cache{})
+	t.Logf("index of %d bytes: %d bytes held without a Cache, %d with one", size, cold, warm)
+	if size < 1<<20 {
+		t.Fatalf("the index is only %d bytes: too small to measure", size)
+	}
+	if cold > uint64(size/10) {
+		t.Errorf("without a Cache, the index holds %d bytes for a script of %d", cold, size)
+	}
+	if warm < uint64(size/2) {
+		t.Errorf("negative control: with a Cache, the index holds %d bytes for a script of %d; want its documents", warm, size)
 	}
 }

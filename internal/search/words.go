@@ -25,11 +25,6 @@ type words struct {
 	// terms of the current document by hash (see terms); a slot is
 	// empty unless its doc is the current document.
 	termSlots []termSlot
-	// slabs, for an index that is not kept (no Cache), makes documents
-	// in blocks, without what they are made from (see entry).
-	slabs   bool
-	entries []entry
-	chunk   []byte
 }
 
 type slot struct {
