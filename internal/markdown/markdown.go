@@ -128,11 +128,22 @@ type Result struct {
 // Convert converts src.
 func (c *Converter) Convert(src []byte, env Env) Result {
 	if env.Inline {
-		if res, ok := plainInline(src); ok {
+		if res, ok := plainInline(string(src)); ok {
 			return res
 		}
 	}
 	return c.convert(src, env)
+}
+
+// ConvertInline converts s as Convert does with env.Inline set. A text
+// with no Markdown in it, the common case, is converted without a copy:
+// the result's HTML and Text are s itself when they equal it.
+func (c *Converter) ConvertInline(s string, env Env) Result {
+	env.Inline = true
+	if res, ok := plainInline(s); ok {
+		return res
+	}
+	return c.convert([]byte(s), env)
 }
 
 // convert converts src with goldmark.
@@ -205,11 +216,11 @@ func (c *Converter) convert(src []byte, env Env) Result {
 // meaning to anywhere in a line, a line break, a control character,
 // leading or trailing space, or a first character other than a letter
 // (which could start a list, heading, quote or code block).
-func plainInline(src []byte) (Result, bool) {
+func plainInline(src string) (Result, bool) {
 	if len(src) == 0 || src[len(src)-1] == ' ' {
 		return Result{}, false
 	}
-	r, _ := utf8.DecodeRune(src)
+	r, _ := utf8.DecodeRuneInString(src)
 	if !unicode.IsLetter(r) {
 		return Result{}, false
 	}
@@ -217,7 +228,7 @@ func plainInline(src []byte) (Result, bool) {
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRune(src[i:])
+			r, size := utf8.DecodeRuneInString(src[i:])
 			if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
 				return Result{}, false
 			}
@@ -232,10 +243,9 @@ func plainInline(src []byte) (Result, bool) {
 		}
 		i++
 	}
-	text := string(src)
-	res := Result{HTML: text, Text: collapseSpace(text)}
+	res := Result{HTML: src, Text: collapseSpace(src)}
 	if quotes > 0 {
-		res.HTML = strings.ReplaceAll(text, `"`, "&quot;")
+		res.HTML = strings.ReplaceAll(src, `"`, "&quot;")
 	}
 	return res, true
 }
@@ -260,6 +270,9 @@ var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 409
 // replaced by one space, and none at either end: what
 // strings.Join(strings.Fields(s), " ") returns, without a string per word.
 func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	word := -1 // start of the word being read, or -1 between words
@@ -292,6 +305,36 @@ func collapseSpace(s string) string {
 		flush(len(s))
 	}
 	return b.String()
+}
+
+// collapsed reports whether collapseSpace(s) is s: s has no white space
+// but single spaces between other characters.
+func collapsed(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] && (c != ' ' || prev == ' ') {
+				return false
+			}
+			prev = c
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		prev = 0
+		i += size
+	}
+	return true
 }
 
 // asciiSpace marks the ASCII characters unicode.IsSpace reports.

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // collapseSpace is strings.Join(strings.Fields(s), " ") without a string
@@ -21,10 +22,19 @@ func TestCollapseSpace(t *testing.T) {
 		}
 		cases = append(cases, b.String())
 	}
+	copies := 0
 	for _, s := range cases {
-		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+		got, want := collapseSpace(s), strings.Join(strings.Fields(s), " ")
+		if got != want {
 			t.Fatalf("collapseSpace(%q) = %q; want %q", s, got, want)
 		}
+		// A text with nothing to collapse is returned as it is, not copied.
+		if got == s && s != "" && unsafe.StringData(got) != unsafe.StringData(s) {
+			copies++
+		}
+	}
+	if copies > 0 {
+		t.Errorf("%d texts with nothing to collapse were copied", copies)
 	}
 }
 

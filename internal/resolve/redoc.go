@@ -153,7 +153,7 @@ func Redoc(p *plan.Plan, d *load.Doc, opts Options) (np *plan.Plan, ok bool) {
 	now := map[edge]bool{}
 	for _, w := range r.work {
 		w.env.Ref, w.env.Asset = lookup, exists
-		res := conv.Convert(w.src, w.env)
+		res := w.convert(conv)
 		if len(res.Problems) > 0 {
 			return nil, false
 		}

@@ -111,7 +111,8 @@ var (
 // result goes.
 type pending struct {
 	doc    *load.Doc
-	src    []byte
+	src    []byte // a body
+	text   string // a front-matter text (env.Inline)
 	node   *textAt   // for text from front matter; nil for the body
 	from   *plan.Ref // the item the text belongs to, for backlinks
 	env    markdown.Env
@@ -119,6 +120,23 @@ type pending struct {
 	set    func(markdown.Result)
 	errs   diag.List // the conversion's problems, positioned
 	self   diag.List // references from the item to itself
+}
+
+// source returns the text to convert, sharing its bytes: sources are
+// never modified once loaded.
+func (w *pending) source() string {
+	if w.env.Inline {
+		return w.text
+	}
+	return unsafe.String(unsafe.SliceData(w.src), len(w.src))
+}
+
+// convert converts the text with c.
+func (w *pending) convert(c *markdown.Converter) markdown.Result {
+	if w.env.Inline {
+		return c.ConvertInline(w.text, w.env)
+	}
+	return c.Convert(w.src, w.env)
 }
 
 // textAt is where a front-matter text is: what positions in it need of
@@ -612,7 +630,7 @@ func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, from *plan.Ref
 		at = &textAt{pos: d.Pos(node), style: node.Style,
 			oneLine: !strings.Contains(node.Value, "\n") && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0}
 	}
-	r.work = append(r.work, &pending{doc: d, src: []byte(s), node: at, from: from, set: set,
+	r.work = append(r.work, &pending{doc: d, text: s, node: at, from: from, set: set,
 		env: markdown.Env{Inline: true}})
 }
 
@@ -664,9 +682,7 @@ func (r *resolver) convert() {
 	// resolution.
 	convertOne := func(w *pending, key *convKey) bool {
 		if cache != nil {
-			// The key shares the text's bytes instead of copying them:
-			// sources are never modified once loaded.
-			*key = convKey{unsafe.String(unsafe.SliceData(w.src), len(w.src)), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+			*key = convKey{w.source(), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
 			if c, ok := old[*key]; ok && valid(c) {
 				w.result = c.res
 				return true
@@ -675,7 +691,7 @@ func (r *resolver) convert() {
 		usedAsset := false
 		w.env.Ref = lookup
 		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
-		w.result = r.conv.Convert(w.src, w.env)
+		w.result = w.convert(r.conv)
 		return !usedAsset && len(w.result.Problems) == 0
 	}
 	keep := make([]bool, len(r.work))
@@ -767,8 +783,9 @@ func (r *resolver) place(w *pending, allIDs func() []string) {
 		if r.p.Refs[id] != w.from || slices.Contains(w.result.Refs[:i], id) {
 			continue
 		}
-		off := max(strings.Index(string(w.src), "(ref:"+id+")"), 0)
-		if i := strings.LastIndexByte(string(w.src[:off]), '['); i >= 0 {
+		src := w.source()
+		off := max(strings.Index(src, "(ref:"+id+")"), 0)
+		if i := strings.LastIndexByte(src[:off], '['); i >= 0 {
 			off = i
 		}
 		w.self.Add(r.textPos(w, off), fmt.Sprintf("%q refers to itself", "ref:"+id),
@@ -828,7 +845,7 @@ func (r *resolver) textPos(w *pending, off int) diag.Pos {
 	}
 	pos := w.node.pos
 	if w.node.oneLine {
-		pos.Col += utf8.RuneCount(w.src[:min(max(off, 0), len(w.src))])
+		pos.Col += utf8.RuneCountInString(w.text[:min(max(off, 0), len(w.text))])
 		if w.node.style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 			pos.Col++
 		}
