@@ -146,6 +146,11 @@ func (c *Converter) ConvertInline(s string, env Env) Result {
 	return c.convert([]byte(s), env)
 }
 
+// Plain converts s as ConvertInline does when s holds no Markdown at all,
+// and reports whether it does: then the conversion needs no Converter and
+// no Env, and has no references and no problems.
+func Plain(s string) (Result, bool) { return plainInline(s) }
+
 // convert converts src with goldmark.
 func (c *Converter) convert(src []byte, env Env) Result {
 	var res Result

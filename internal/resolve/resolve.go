@@ -623,8 +623,15 @@ func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, se
 		env: markdown.Env{IDPrefix: prefix, HeadingBase: base}})
 }
 
-// inline queues a front-matter text for conversion as inline Markdown.
+// inline queues a front-matter text for conversion as inline Markdown,
+// or converts it now when it holds no Markdown (most statements, outcomes
+// and activities): then it can refer to nothing, and its conversion
+// needs nothing of the rest of the plan.
 func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, from *plan.Ref, set func(markdown.Result)) {
+	if res, ok := markdown.Plain(s); ok {
+		set(res)
+		return
+	}
 	var at *textAt
 	if node != nil {
 		at = &textAt{pos: d.Pos(node), style: node.Style,
