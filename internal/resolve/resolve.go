@@ -111,8 +111,8 @@ var (
 // result goes.
 type pending struct {
 	doc    *load.Doc
-	src    []byte // a body
-	text   string // a front-matter text (env.Inline)
+	src    []byte    // a body
+	text   string    // a front-matter text (env.Inline)
 	node   *textAt   // for text from front matter; nil for the body
 	from   *plan.Ref // the item the text belongs to, for backlinks
 	env    markdown.Env
