@@ -20,9 +20,9 @@ const sampleLines = 14
 // files with their samples for the Data page, the search index and the
 // style sheet of the highlighted samples.
 //
-// A build measures each data file and keeps its first lines for the Data
-// page while preparing, then writes it again straight to disk: no data
-// file is ever whole in memory. The preview (lazy) makes all of them
+// A build makes each data file once, straight to disk, measuring it and
+// keeping its first lines for the Data page as it goes (see written): no
+// data file is ever whole in memory. The preview (lazy) makes all of them
 // when the Data page or one of them is first asked for, and keeps them.
 func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error {
 	opts.DataPaths = export.Paths()
@@ -56,21 +56,14 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 			return errors.New("no data file " + path)
 		}
 	} else {
-		describe = func() ([]render.DataFile, error) {
-			fs := export.List()
-			list := make([]render.DataFile, len(fs))
-			errs := make([]error, len(fs))
-			parallel.For(len(fs), func(i int) {
-				h := head{lines: sampleLines}
-				if errs[i] = export.Write(&h, pl, fs[i].Path); errs[i] != nil {
-					return
-				}
-				fs[i].Data = h.buf
-				list[i], errs[i] = describeFile(fs[i], h.n)
-			})
-			return list, errors.Join(errs...)
+		// What the files would hold is checked now, so that a problem
+		// stops the build before anything is written (and check, which
+		// writes nothing, reports it).
+		if err := export.Check(pl); err != nil {
+			return err
 		}
-		opts.WriteData = func(path string, w io.Writer) error { return export.Write(w, pl, path) }
+		files := newWritten(pl)
+		describe, opts.WriteData = files.describe, files.write
 	}
 	type described struct {
 		list []render.DataFile
@@ -85,25 +78,15 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 		return d.list, d.err
 	}
 	// Every page names the search index by a digest of its contents, so
-	// its documents are made now; the data files side by side with them,
-	// unless lazy. The index itself is assembled when first needed.
-	var wg sync.WaitGroup
-	if !lazy {
-		wg.Go(func() { data() })
-	}
+	// its documents are made now. The index itself is written when first
+	// needed.
 	var terms *search.Cache
 	if cache != nil {
 		terms = &cache.Search
 	}
 	index, err := terms.Make(pl)
-	wg.Wait()
 	if err != nil {
 		return err
-	}
-	if !lazy {
-		if d := data(); d.err != nil {
-			return d.err
-		}
 	}
 	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), WriteTo: index.WriteTo})
 	opts.Assets = append(opts.Assets, render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()})
@@ -118,6 +101,93 @@ func describeFile(f export.File, size int64) (render.DataFile, error) {
 		return render.DataFile{}, err
 	}
 	return render.DataFile{Path: f.Path, Title: f.Title, Format: f.Format, Size: size, Sample: sample}, nil
+}
+
+// written makes the data files of a build once each: the writer that
+// writes a file to disk measures it and keeps its first lines as it goes,
+// and the Data page waits for that. A file the Data page needs before any
+// writer has started it is made by the Data page itself, and again by its
+// writer: that only costs time, and never happens in a build, whose writer
+// starts the data files first (render.Renderer.Slow).
+type written struct {
+	pl    *plan.Plan
+	files []export.File // export.List: the order of the Data page
+	state []fileState
+	make1 func(w io.Writer, p *plan.Plan, path string) error // export.Write
+}
+
+type fileState struct {
+	mu      sync.Mutex
+	started bool          // a writer or the Data page is making the file
+	done    chan struct{} // closed when desc and err are set
+	desc    render.DataFile
+	err     error
+}
+
+func newWritten(pl *plan.Plan) *written {
+	w := &written{pl: pl, files: export.List(), make1: export.Write}
+	w.state = make([]fileState, len(w.files))
+	for i := range w.state {
+		w.state[i].done = make(chan struct{})
+	}
+	return w
+}
+
+// make makes file i into out (which may be nil), and describes it if no
+// one else is making it; it reports whether it did.
+func (w *written) make(i int, out io.Writer) (bool, error) {
+	st := &w.state[i]
+	st.mu.Lock()
+	first := !st.started
+	st.started = true
+	st.mu.Unlock()
+	if !first {
+		if out == nil {
+			return false, nil
+		}
+		return false, w.make1(out, w.pl, w.files[i].Path)
+	}
+	h := head{lines: sampleLines}
+	var dst io.Writer = &h
+	if out != nil {
+		dst = io.MultiWriter(out, &h)
+	}
+	err := w.make1(dst, w.pl, w.files[i].Path)
+	if err == nil {
+		f := w.files[i]
+		f.Data = h.buf
+		st.desc, st.err = describeFile(f, h.n)
+	} else {
+		st.err = err
+	}
+	close(st.done)
+	return true, err
+}
+
+// write writes the data file at path to out (render.Options.WriteData).
+func (w *written) write(path string, out io.Writer) error {
+	for i, f := range w.files {
+		if f.Path == path {
+			_, err := w.make(i, out)
+			return err
+		}
+	}
+	return errors.New("no data file " + path)
+}
+
+// describe describes every data file for the Data page, once each is made
+// (render.Options.Data).
+func (w *written) describe() ([]render.DataFile, error) {
+	list := make([]render.DataFile, len(w.files))
+	errs := make([]error, len(w.files))
+	parallel.For(len(w.files), func(i int) {
+		if _, errs[i] = w.make(i, nil); errs[i] != nil {
+			return
+		}
+		<-w.state[i].done
+		list[i], errs[i] = w.state[i].desc, w.state[i].err
+	})
+	return list, errors.Join(errs...)
 }
 
 // head counts the bytes written to it and keeps the first lines, and the

@@ -26,3 +26,12 @@ func Write(w io.Writer, p *plan.Plan, path string) error {
 	}
 	return fmt.Errorf("export: no data file %s", path)
 }
+
+// Check reports the first problem that would stop Write from writing one
+// of the data files of p, without writing any.
+func Check(p *plan.Plan) error {
+	if err := checkIDs(p, false); err != nil {
+		return err
+	}
+	return checkIDs(p, true)
+}
