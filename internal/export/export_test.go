@@ -155,7 +155,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		eq("section id", got.ID, sec.Ref.ID)
 		eq("section url", got.URL, sec.Ref.Page)
 		eq("section matter", got.Matter, sec.Matter)
-		eq("section text", got.Body.Text, sec.Body.Text)
+		eq("section text", got.Body.Text, sec.Body.Text())
 		if len(got.Figures) != len(sec.Figures) || len(got.Body.Footnotes) != len(sec.Body.Footnotes) {
 			t.Errorf("section %s: figures or footnotes differ", sec.Ref.ID)
 		}
@@ -169,7 +169,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		eq("goal name", got.Name, g.Name)
 		eq("goal statement", got.Statement, g.Statement)
 		eq("goal url", got.URL, g.Ref.Page)
-		eq("goal intro", got.Intro.Text, g.Intro.Text)
+		eq("goal intro", got.Intro.Text, g.Intro.Text())
 		if len(got.Objectives) != len(g.Objectives) {
 			t.Errorf("goal %d lists %d objectives, want %d", g.Number, len(got.Objectives), len(g.Objectives))
 		}
@@ -190,7 +190,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		eq("objective statement", got.Statement, o.Statement)
 		eq("objective summary statement", got.SummaryStatement, o.SummaryStatement)
 		eq("objective url", got.URL, "objectives/"+o.Number+"/index.html")
-		eq("objective narrative", got.Narrative.Text, o.Narrative.Text)
+		eq("objective narrative", got.Narrative.Text, o.Narrative.Text())
 		if len(got.Narrative.Footnotes) != len(o.Narrative.Footnotes) {
 			t.Errorf("objective %s: %d footnotes, want %d", o.Number, len(got.Narrative.Footnotes), len(o.Narrative.Footnotes))
 		}

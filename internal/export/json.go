@@ -232,7 +232,7 @@ func (e *jsonWriter) document(p *plan.Plan) {
 func (e *jsonWriter) body(k string, b *plan.Body) {
 	e.key(k)
 	e.begin('{')
-	e.str("text", b.Text)
+	e.str("text", b.Text())
 	e.htmlField("html", b.HTML)
 	e.key("footnotes")
 	e.begin('[')
@@ -356,7 +356,8 @@ func jsonSize(p *plan.Plan) int {
 		return n
 	}
 	body := func(b *plan.Body) int {
-		n := 3*field + text(b.Text) + html(b.HTML)
+		// The text is made from the HTML, and is no longer than it.
+		n := 3*field + len(b.HTML) + field + html(b.HTML)
 		for _, f := range b.Footnotes {
 			n += 3*field + len(f.ID) + text(f.Text) + html(f.HTML)
 		}

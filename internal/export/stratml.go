@@ -191,7 +191,7 @@ func (x *xmlWriter) document(p *plan.Plan, part2 bool) {
 		x.text("Identifier", g.Ref.ID)
 		num = strconv.AppendInt(num[:0], int64(g.Number), 10)
 		x.text("SequenceIndicator", str(num))
-		x.text("OtherInformation", g.Intro.Text)
+		x.text("OtherInformation", g.Intro.Text())
 		for _, o := range g.Objectives {
 			x.objective(o, part2)
 		}
@@ -421,7 +421,7 @@ func stratmlSize(p *plan.Plan, part2 bool) int {
 		n += 64 + len(pr.Title) + len(pr.Description)
 	}
 	for _, g := range p.Goals {
-		n += 160 + len(g.Name) + len(g.Statement) + 2*len(g.Ref.ID) + len(g.Intro.Text)
+		n += 160 + len(g.Name) + len(g.Statement) + 2*len(g.Ref.ID) + len(g.Intro.HTML) // the text is no longer than its HTML
 	}
 	for _, o := range p.Objectives {
 		n += 240 + len(o.Title) + len(o.Statement) + len(o.Ref.ID) + len(o.Number) + len(o.Ref.Page) + len(pub.BaseURL)

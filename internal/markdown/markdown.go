@@ -115,10 +115,9 @@ type Footnote struct {
 	Text string
 }
 
-// Result is a converted body.
+// Result is a converted body. Its plain text is TextOf(HTML).
 type Result struct {
 	HTML      string
-	Text      string
 	Headings  []Heading // the body's top-level headings, for "on this page"
 	Footnotes []Footnote
 	Refs      []string // IDs referenced, in order of appearance
@@ -157,7 +156,6 @@ func (c *Converter) convert(src []byte, env Env) Result {
 	doc := c.md.Parser().Parse(text.NewReader(src))
 	doc.SetAttributeString("idprefix", []byte(env.IDPrefix))
 	w := walker{src: src, env: env, res: &res}
-	w.text.Grow(len(src))
 	w.walk(doc)
 	// goldmark wraps a writer that is not buffered in a new 4 KiB
 	// bufio.Writer on every Render; one pooled writer serves them all.
@@ -209,15 +207,13 @@ func (c *Converter) convert(src []byte, env Env) Result {
 		render(&buf, doc)
 	}
 	res.HTML = string(bytes.TrimSpace(buf.Bytes()))
-	res.Text = collapseSpace(w.text.String())
 	return res
 }
 
 // plainInline converts an inline text that holds no Markdown at all, the
 // common case for statements, desired outcomes and key activities, without
-// parsing it: its HTML is the text with quotes escaped, its plain text the
-// text with white space collapsed, as goldmark and the walker make them.
-// It reports false for anything else: a character Markdown or HTML gives a
+// parsing it: its HTML is the text with quotes escaped, as goldmark makes
+// it. It reports false for anything else: a character Markdown or HTML gives a
 // meaning to anywhere in a line, a line break, a control character,
 // leading or trailing space, or a first character other than a letter
 // (which could start a list, heading, quote or code block).
@@ -248,7 +244,7 @@ func plainInline(src string) (Result, bool) {
 		}
 		i++
 	}
-	res := Result{HTML: src, Text: collapseSpace(src)}
+	res := Result{HTML: src}
 	if quotes > 0 {
 		res.HTML = strings.ReplaceAll(src, `"`, "&quot;")
 	}
@@ -349,7 +345,6 @@ type walker struct {
 	src       []byte
 	env       Env
 	res       *Result
-	text      strings.Builder
 	footnotes *east.FootnoteList
 	lastLevel int
 	ids       map[string]int
@@ -372,9 +367,6 @@ func (w *walker) walk(doc ast.Node) {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			depth--
-			if n.Type() == ast.TypeBlock {
-				w.text.WriteByte(' ')
-			}
 			return ast.WalkContinue, nil
 		}
 		depth++
@@ -394,18 +386,9 @@ func (w *walker) walk(doc ast.Node) {
 				fw.walk(c)
 			}
 			return ast.WalkSkipChildren, nil
-		case *ast.Text:
-			w.text.Write(n.Segment.Value(w.src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				w.text.WriteByte(' ')
-			}
-		case *ast.String:
-			w.text.Write(n.Value)
 		case *ast.CodeSpan:
-			w.text.WriteString(plain(n, w.src))
 			return ast.WalkSkipChildren, nil
 		case *ast.AutoLink:
-			w.text.Write(n.URL(w.src))
 			if u := string(n.URL(w.src)); n.AutoLinkType == ast.AutoLinkURL && !SafeURL(u) {
 				w.problem(max(bytes.Index(w.src, []byte("<"+u)), 0), "link to "+strconv.Quote(u)+" is not allowed", safeLinkHint)
 			}

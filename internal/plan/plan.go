@@ -16,6 +16,8 @@ package plan
 import (
 	"html/template"
 	"strings"
+
+	"github.com/stratpub/stratpub/internal/markdown"
 )
 
 // Plan is a whole publication, resolved and validated.
@@ -87,11 +89,16 @@ type Backlink struct {
 // page the body appears on.
 type Body struct {
 	HTML      template.HTML
-	Text      string    // plain text, for search and descriptions
 	Headings  []Heading // top-level headings, for "on this page" lists
 	Footnotes []*Footnote
 	File      string // source file, for messages
 }
+
+// Text returns the plain text of the body, for search, descriptions and
+// the open data: what a reader sees of its HTML (markdown.TextOf). It is
+// made from the HTML each time it is asked for; a large plan would
+// otherwise hold all its texts twice.
+func (b *Body) Text() string { return markdown.TextOf(string(b.HTML)) }
 
 // Heading is a top-level heading of a body: its element id and text.
 type Heading struct {

@@ -598,7 +598,7 @@ func (s *Site) pages() []*Page {
 	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
 	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
 		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
-			Description: firstNonEmpty(sec.Summary, plan.Excerpt(sec.Body.Text, 200)),
+			Description: firstNonEmpty(sec.Summary, plan.Excerpt(sec.Body.Text(), 200)),
 			Crumbs:      []Crumb{home, {Title: sec.Ref.Title}}})
 	}
 	for _, g := range p.Goals {

@@ -483,7 +483,7 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 					break
 				}
 			}
-			r.inline(d, node, t, &it.Ref, func(res markdown.Result) { it.HTML = template.HTML(res.HTML); it.Text = res.Text })
+			r.inline(d, node, t, &it.Ref, func(res markdown.Result) { it.HTML = template.HTML(res.HTML); it.Text = markdown.TextOf(res.HTML) })
 			out = append(out, it)
 		}
 		return out
@@ -607,7 +607,7 @@ func (r *resolver) arrange(objs []*plan.Objective, numPos map[*plan.Objective]di
 }
 
 func bodyOf(res markdown.Result, file string) plan.Body {
-	b := plan.Body{HTML: template.HTML(res.HTML), Text: res.Text, File: file}
+	b := plan.Body{HTML: template.HTML(res.HTML), File: file}
 	for _, h := range res.Headings {
 		b.Headings = append(b.Headings, plan.Heading{ID: h.ID, Text: h.Text})
 	}

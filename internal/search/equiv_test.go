@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"maps"
 	"slices"
 	"strings"
@@ -50,7 +51,7 @@ func synthPlan(lang string, strs []string, shift int) *plan.Plan {
 		return strs[n%len(strs)]
 	}
 	body := func(notes int) plan.Body {
-		b := plan.Body{Text: next()}
+		b := plan.Body{HTML: body(next())}
 		for range notes {
 			b.Footnotes = append(b.Footnotes, &plan.Footnote{Text: next()})
 		}
@@ -137,7 +138,7 @@ func TestScriptLikeReference(t *testing.T) {
 func texts(p *plan.Plan) []string {
 	var out []string
 	body := func(b plan.Body, figs []*plan.Figure) {
-		out = append(out, b.Text)
+		out = append(out, b.Text())
 		for _, f := range b.Footnotes {
 			out = append(out, f.Text)
 		}
@@ -228,18 +229,18 @@ func TestMakeIncremental(t *testing.T) {
 		f(p)
 		plans = append(plans, p)
 	}
-	edit(func(p *plan.Plan) { p.Goals[0].Objectives[0].Narrative.Text += " zymurgy" })
+	edit(func(p *plan.Plan) { p.Goals[0].Objectives[0].Narrative.HTML += " zymurgy" })
 	edit(func(p *plan.Plan) {
 		// The same text in new bytes: nothing changes.
 		n := &p.Goals[0].Objectives[0].Narrative
-		n.Text = string([]byte(n.Text))
+		n.HTML = template.HTML([]byte(n.HTML))
 	})
 	edit(func(p *plan.Plan) {
 		// A change of one letter, keeping the length.
 		n := &p.Goals[0].Objectives[1].Narrative
-		b := []byte(n.Text)
+		b := []byte(n.HTML)
 		b[len(b)/2] ^= 1
-		n.Text = string(b)
+		n.HTML = template.HTML(b)
 	})
 	edit(func(p *plan.Plan) { p.Goals[1].Objectives[0].Outcomes[0].Text = "A <new> & \u2028 outcome" })
 	edit(func(p *plan.Plan) { p.Goals[1].Objectives[0].Ref.Title += " renamed" })

@@ -105,12 +105,12 @@ func refBuild(p *plan.Plan) *search.Index {
 		return s.String()
 	}
 	for _, s := range p.Front {
-		add(search.Doc{Kind: search.KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: refLead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
+		add(search.Doc{Kind: search.KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: refLead(s.Summary, s.Body.Text())}, s.Body.Text(), notes(s.Body), captions(s.Figures))
 	}
 	for _, g := range p.Goals {
-		add(search.Doc{Kind: search.KindGoal, URL: g.Ref.URL(), Title: g.Ref.Title, Context: g.Statement}, g.Intro.Text, notes(g.Intro), captions(g.Figures))
+		add(search.Doc{Kind: search.KindGoal, URL: g.Ref.URL(), Title: g.Ref.Title, Context: g.Statement}, g.Intro.Text(), notes(g.Intro), captions(g.Figures))
 		for _, o := range g.Objectives {
-			add(search.Doc{Kind: search.KindObjective, URL: o.Ref.URL(), Title: o.Ref.Title, Context: o.Statement}, o.Narrative.Text, notes(o.Narrative), captions(o.Figures))
+			add(search.Doc{Kind: search.KindObjective, URL: o.Ref.URL(), Title: o.Ref.Title, Context: o.Statement}, o.Narrative.Text(), notes(o.Narrative), captions(o.Figures))
 			for _, it := range o.Outcomes {
 				add(search.Doc{Kind: search.KindOutcome, URL: it.Ref.URL(), Title: it.Ref.Title, Context: it.Text, Parent: o.Ref.Title})
 			}
@@ -120,7 +120,7 @@ func refBuild(p *plan.Plan) *search.Index {
 		}
 	}
 	for _, s := range p.Back {
-		add(search.Doc{Kind: search.KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: refLead(s.Summary, s.Body.Text)}, s.Body.Text, notes(s.Body), captions(s.Figures))
+		add(search.Doc{Kind: search.KindSection, URL: s.Ref.URL(), Title: s.Ref.Title, Context: refLead(s.Summary, s.Body.Text())}, s.Body.Text(), notes(s.Body), captions(s.Figures))
 	}
 	for i := range ix.Docs {
 		d := &ix.Docs[i]

@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"html/template"
 	"io"
 	"runtime"
 	"strings"
@@ -403,11 +404,12 @@ func each(ps []part, stop []string, f func(w *worker, k, i int, s *source)) {
 // entry is one document of an index: its JSON text, with the digest of
 // that text and a copy of every string it was made from.
 type entry struct {
-	kind, page, fragment, title, context, parent, text string
-	notes                                              []string // footnote texts
-	figures                                            []string // caption and credit of each figure
-	json                                               []byte   // [kind,url,title,context,parent,body]
-	sum                                                [32]byte // SHA-256 of json
+	kind, page, fragment, title, context, parent string
+	html                                         template.HTML // the body's, whose text it is
+	notes                                        []string      // footnote texts
+	figures                                      []string      // caption and credit of each figure
+	json                                         []byte        // [kind,url,title,context,parent,body]
+	sum                                          [32]byte      // SHA-256 of json
 }
 
 // at reports whether e is the document of the same item as s.
@@ -425,11 +427,11 @@ func (e *entry) from(s *source) bool {
 		return false
 	}
 	if s.body == nil {
-		if e.text != "" || len(e.notes) != 0 {
+		if e.html != "" || len(e.notes) != 0 {
 			return false
 		}
 	} else {
-		if e.text != s.body.Text || len(e.notes) != len(s.body.Footnotes) {
+		if e.html != s.body.HTML || len(e.notes) != len(s.body.Footnotes) {
 			return false
 		}
 		for i, f := range s.body.Footnotes {
@@ -450,8 +452,12 @@ func (e *entry) from(s *source) bool {
 // sets w.body to them, joined with spaces. It returns the context text.
 func (w *words) read(s *source) (context string) {
 	context = s.context
+	var text string
+	if s.body != nil {
+		text = s.body.Text()
+	}
 	if s.kind == KindSection {
-		context = lead(s.context, s.body.Text)
+		context = lead(s.context, text)
 	}
 	w.start()
 	w.scan(s.ref.Title, true)
@@ -460,7 +466,7 @@ func (w *words) read(s *source) (context string) {
 	// The parts of the body are separated by spaces, which no word
 	// crosses: reading them one by one finds the words of the whole.
 	if s.body != nil {
-		w.scanText(s.body.Text)
+		w.scanText(text)
 		for _, f := range s.body.Footnotes {
 			w.scanText(f.Text)
 		}
@@ -478,7 +484,7 @@ func (w *words) read(s *source) (context string) {
 func (w *words) entry(s *source) *entry {
 	e := &entry{kind: s.kind, page: s.ref.Page, fragment: s.ref.Fragment, title: s.ref.Title, context: s.context, parent: s.parent}
 	if s.body != nil {
-		e.text = s.body.Text
+		e.html = s.body.HTML
 		if len(s.body.Footnotes) > 0 {
 			e.notes = make([]string, len(s.body.Footnotes))
 			for i, f := range s.body.Footnotes {

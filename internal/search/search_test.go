@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -231,7 +232,7 @@ func TestColdIndexKeepsNoDocuments(t *testing.T) {
 		for o := range 50 {
 			goal.Objectives = append(goal.Objectives, &plan.Objective{
 				Ref:       plan.Ref{Page: fmt.Sprintf("objectives/%d.%d/index.html", g, o), Title: "Objective"},
-				Statement: "s", Narrative: plan.Body{Text: text(200)}})
+				Statement: "s", Narrative: plan.Body{HTML: template.HTML(text(200))}})
 		}
 		p.Goals = append(p.Goals, goal)
 	}

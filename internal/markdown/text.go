@@ -1,0 +1,154 @@
+package markdown
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TextOf returns the plain text of HTML that Convert made: the text a
+// reader sees, with character references decoded, an image's alternative
+// text in its place, footnote reference numbers left out, and white space
+// collapsed as collapseSpace does (elements that start a new line, such as
+// paragraphs, list items, table cells and line breaks, separate words).
+// It is what search and the open data call a body's text; the plan keeps
+// only the HTML.
+func TextOf(h string) string {
+	if !strings.ContainsAny(h, "<&") {
+		return collapseSpace(h)
+	}
+	var t textWriter
+	t.b.Grow(len(h) * 7 / 8)
+	for len(h) > 0 {
+		lt := strings.IndexByte(h, '<')
+		if lt < 0 {
+			t.text(h)
+			break
+		}
+		t.text(h[:lt])
+		h = h[lt:]
+		gt := strings.IndexByte(h, '>')
+		if gt < 0 { // not a tag: Convert escapes a lone "<"
+			t.text(h)
+			break
+		}
+		tag := h[1:gt]
+		h = h[gt+1:]
+		name, attrs, _ := strings.Cut(tag, " ")
+		name = strings.TrimPrefix(name, "/")
+		switch {
+		case name == "sup" && strings.Contains(attrs, `class="fnref"`):
+			// A footnote reference: its number is not text of the body.
+			if end := strings.Index(h, "</sup>"); end >= 0 {
+				h = h[end+len("</sup>"):]
+			}
+		case name == "img":
+			if alt, ok := attr(attrs, "alt"); ok {
+				t.space = true
+				t.text(alt)
+				t.space = true
+			}
+		case blockTags[name]:
+			t.space = true
+		}
+	}
+	return t.b.String()
+}
+
+// textWriter collapses white space as it writes text: words are joined by
+// single spaces, with none at either end.
+type textWriter struct {
+	b     strings.Builder
+	space bool // white space since the last word
+}
+
+// text writes s, decoding character references.
+func (t *textWriter) text(s string) {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	for i := 0; i < len(s); {
+		// White space: remembered, not written.
+		if n := spaceAt(s, i); n > 0 {
+			t.space = true
+			i += n
+			continue
+		}
+		// A run of words with single spaces between them is written
+		// whole.
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if !asciiSpace[c] || c == ' ' && j+1 < len(s) && spaceAt(s, j+1) == 0 {
+					j++
+					continue
+				}
+				break
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		t.word(s[i:j])
+		i = j
+	}
+}
+
+// spaceAt returns the length of the white-space character (unicode.IsSpace)
+// at s[i], or 0.
+func spaceAt(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if asciiSpace[c] {
+			return 1
+		}
+		return 0
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsSpace(r) {
+		return size
+	}
+	return 0
+}
+
+// word writes (part of) a word, after a space if white space came before.
+func (t *textWriter) word(w string) {
+	if t.space && t.b.Len() > 0 {
+		t.b.WriteByte(' ')
+	}
+	t.space = false
+	t.b.WriteString(w)
+}
+
+// attr returns the value of the attribute name in the attributes of a tag
+// Convert wrote (name="value").
+func attr(attrs, name string) (string, bool) {
+	for rest := attrs; ; {
+		i := strings.Index(rest, name+`="`)
+		if i < 0 {
+			return "", false
+		}
+		if i > 0 && rest[i-1] != ' ' {
+			rest = rest[i+len(name):]
+			continue
+		}
+		v := rest[i+len(name)+2:]
+		end := strings.IndexByte(v, '"')
+		if end < 0 {
+			return "", false
+		}
+		return v[:end], true
+	}
+}
+
+// blockTags are the elements whose start and end separate words.
+var blockTags = map[string]bool{
+	"p": true, "br": true, "li": true, "ul": true, "ol": true, "blockquote": true, "pre": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "hr": true,
+	"table": true, "thead": true, "tbody": true, "tr": true, "td": true, "th": true,
+	"dl": true, "dt": true, "dd": true, "div": true, "figure": true, "figcaption": true,
+	"section": true, "aside": true, "details": true, "summary": true,
+}
