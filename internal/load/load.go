@@ -53,7 +53,9 @@ const MaxFileSize = 4 << 20
 // Doc is one source file.
 type Doc struct {
 	Path string // slash-separated, relative to the publication root
-	Src  []byte // the whole file, LF line endings, no BOM
+	// Src is the whole file, LF line endings, no BOM; nil once DropFront
+	// let it go.
+	Src []byte
 	// Meta is the front matter's top-level mapping, or nil.
 	Meta *yaml.Node
 	// MetaLine is the file line of the front matter's first line, minus 1:
@@ -66,6 +68,22 @@ type Doc struct {
 	// front is the front matter's YAML text while it waits to be parsed
 	// (DirDeferred, ParseMeta).
 	front []byte
+	// bodyLine and bodyCol are the file position of the body's first
+	// byte, once DropFront let Src go.
+	bodyLine, bodyCol int
+}
+
+// DropFront lets go of the document's text before its body, the front
+// matter, which a program that has read Meta no longer needs: the body is
+// kept in a buffer of its own, and BodyPos still gives file positions. It
+// does nothing to a document whose front matter is not parsed yet.
+func (d *Doc) DropFront() {
+	if d.Src == nil || d.front != nil {
+		return
+	}
+	d.bodyLine, d.bodyCol = diag.LineCol(d.Src, d.BodyOffset)
+	d.Body = bytes.Clone(d.Body)
+	d.Src = nil
 }
 
 // ParseMeta parses the front matter of a document read by DirDeferred
@@ -99,6 +117,13 @@ func (d *Doc) Pos(n *yaml.Node) diag.Pos {
 
 // BodyPos returns the file position of byte off of Body.
 func (d *Doc) BodyPos(off int) diag.Pos {
+	if d.Src == nil && d.bodyLine > 0 { // DropFront
+		l, c := diag.LineCol(d.Body, off)
+		if l == 1 {
+			c += d.bodyCol - 1
+		}
+		return diag.Pos{File: d.Path, Line: d.bodyLine + l - 1, Col: c}
+	}
 	l, c := diag.LineCol(d.Src, d.BodyOffset+off)
 	return diag.Pos{File: d.Path, Line: l, Col: c}
 }

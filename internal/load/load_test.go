@@ -15,6 +15,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/stratpub/stratpub/internal/diag"
 )
 
 // TestParseErrors checks the position, message and hint of every file-level
@@ -337,5 +339,49 @@ func TestDeferredLikeDir(t *testing.T) {
 	}
 	if len(errs) != len(bad) {
 		t.Errorf("Dir reported %d errors, want one per broken document (%d): %v", len(errs), len(bad), errs)
+	}
+}
+
+// TestDropFrontKeepsPositions checks that a document whose front matter
+// DropFront let go gives every byte of its body the file position it had,
+// and keeps the body's bytes; the repository's documents and edge cases
+// (an empty body, a file that ends on the closing line, multi-byte text).
+func TestDropFrontKeepsPositions(t *testing.T) {
+	srcs := map[string]string{
+		"empty.md":    "---\ntype: goal\n---\n",
+		"no-eol.md":   "---\ntype: goal\n---",
+		"one-line.md": "---\ntype: goal\n---\nété — x",
+		"crlf.md":     "---\r\ntype: goal\r\n---\r\nline\r\n\r\nnext\r\n",
+	}
+	root := filepath.Join("..", "..", "content")
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			b, _ := os.ReadFile(p)
+			srcs[p] = string(b)
+		}
+		return nil
+	})
+	if len(srcs) < 20 {
+		t.Fatalf("only %d documents", len(srcs))
+	}
+	for name, src := range srcs {
+		d, e := Parse(name, []byte(src))
+		if e != nil {
+			t.Fatalf("%s: %v", name, e)
+		}
+		want := make([]diag.Pos, len(d.Body)+1)
+		for off := range want {
+			want[off] = d.BodyPos(off)
+		}
+		body := string(d.Body)
+		d.DropFront()
+		if d.Src != nil || string(d.Body) != body {
+			t.Fatalf("%s: DropFront kept the file (%v) or changed the body", name, d.Src != nil)
+		}
+		for off := range want {
+			if got := d.BodyPos(off); got != want[off] {
+				t.Fatalf("%s: byte %d of the body at %s after DropFront, %s before", name, off, got, want[off])
+			}
+		}
 	}
 }

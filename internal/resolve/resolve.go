@@ -174,7 +174,7 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	var objs []*plan.Objective
 	numPos := map[*plan.Objective]diag.Pos{} // where each objective's number is
 	release := opts.Release && opts.Cache == nil
-	meta := parseAhead(proj.Docs)
+	meta := parseAhead(proj.Docs, release)
 	for i, d := range proj.Docs {
 		if e := meta(i); e != nil {
 			// Its IDs are undefined: report nothing that may follow from
@@ -498,13 +498,18 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 // (load.Doc.ParseMeta) and reports its problem. The documents are parsed
 // in order, a window of them ahead of the caller, who asks for each in
 // turn: parsing overlaps reading the plan from the trees, and only two
-// windows of trees exist at once when the caller lets each go.
-func parseAhead(docs []*load.Doc) func(i int) *diag.Error {
+// windows of trees exist at once when the caller lets each go. With
+// release, each document's front-matter text goes once parsed
+// (load.Doc.DropFront).
+func parseAhead(docs []*load.Doc, release bool) func(i int) *diag.Error {
 	const window = 128
 	errs := make([]*diag.Error, len(docs))
 	parse := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			errs[i] = docs[i].ParseMeta()
+			if release && errs[i] == nil {
+				docs[i].DropFront()
+			}
 		}
 	}
 	parsed := 0             // docs[:parsed] are parsed
