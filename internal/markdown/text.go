@@ -3,6 +3,7 @@ package markdown
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,8 +19,20 @@ func TextOf(h string) string {
 	if !strings.ContainsAny(h, "<&") {
 		return collapseSpace(h)
 	}
-	var t textWriter
-	t.b.Grow(len(h) * 7 / 8)
+	buf := textBufs.Get().(*[]byte)
+	*buf = AppendTextOf((*buf)[:0], h)
+	s := string(*buf)
+	textBufs.Put(buf)
+	return s
+}
+
+// textBufs are the buffers TextOf writes in before copying.
+var textBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// AppendTextOf appends TextOf(h) to dst: a program that reads texts one
+// after the other can reuse one buffer for them all.
+func AppendTextOf(dst []byte, h string) []byte {
+	t := textWriter{b: dst, start: len(dst)}
 	for len(h) > 0 {
 		lt := strings.IndexByte(h, '<')
 		if lt < 0 {
@@ -53,13 +66,14 @@ func TextOf(h string) string {
 			t.space = true
 		}
 	}
-	return t.b.String()
+	return t.b
 }
 
-// textWriter collapses white space as it writes text: words are joined by
-// single spaces, with none at either end.
+// textWriter collapses white space as it appends text to b: words are
+// joined by single spaces, with none at either end.
 type textWriter struct {
-	b     strings.Builder
+	b     []byte
+	start int  // where the text starts in b
 	space bool // white space since the last word
 }
 
@@ -67,6 +81,23 @@ type textWriter struct {
 func (t *textWriter) text(s string) {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
+	}
+	if single(s) {
+		// Words with single spaces between them, the common case: s is
+		// written whole.
+		if s[0] == ' ' {
+			t.space = true
+			s = s[1:]
+		}
+		end := len(s) > 0 && s[len(s)-1] == ' '
+		if end {
+			s = s[:len(s)-1]
+		}
+		if s != "" {
+			t.word(s)
+		}
+		t.space = t.space || end
+		return
 	}
 	for i := 0; i < len(s); {
 		// White space: remembered, not written.
@@ -98,6 +129,44 @@ func (t *textWriter) text(s string) {
 	}
 }
 
+// single reports whether s is not empty and its only white space is single
+// ASCII spaces.
+func single(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case !maybeSpace[c]:
+		case c == ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return false
+			}
+		case c < utf8.RuneSelf:
+			return false
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+		}
+	}
+	return true
+}
+
+// maybeSpace marks the bytes that are, or start, a white-space character
+// (unicode.IsSpace): the ASCII ones, and the first bytes of U+0085,
+// U+00A0, U+1680, U+2000 to U+205F and U+3000.
+var maybeSpace = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = asciiSpace[c]
+	}
+	t[0xc2], t[0xe1], t[0xe2], t[0xe3] = true, true, true, true
+	return t
+}()
+
 // spaceAt returns the length of the white-space character (unicode.IsSpace)
 // at s[i], or 0.
 func spaceAt(s string, i int) int {
@@ -116,11 +185,11 @@ func spaceAt(s string, i int) int {
 
 // word writes (part of) a word, after a space if white space came before.
 func (t *textWriter) word(w string) {
-	if t.space && t.b.Len() > 0 {
-		t.b.WriteByte(' ')
+	if t.space && len(t.b) > t.start {
+		t.b = append(t.b, ' ')
 	}
 	t.space = false
-	t.b.WriteString(w)
+	t.b = append(t.b, w...)
 }
 
 // attr returns the value of the attribute name in the attributes of a tag

@@ -80,6 +80,9 @@ func TestTextOf(t *testing.T) {
 		if got, want := TextOf(res.HTML), refText(t, res.HTML); got != want {
 			t.Errorf("%q: TextOf gives %q, the HTML parser %q", tt.md, got, want)
 		}
+		if got, want := string(AppendTextOf([]byte("before"), res.HTML)), "before"+tt.want; got != want {
+			t.Errorf("%q: AppendTextOf gives %q, want %q", tt.md, got, want)
+		}
 	}
 }
 
