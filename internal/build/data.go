@@ -84,11 +84,15 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 	if cache != nil {
 		terms = &cache.Search
 	}
-	index, err := terms.Make(pl)
+	makeIndex := terms.Make
+	if pl.Pub.BaseURL != "" {
+		makeIndex = terms.MakeHashed // for the pages' integrity values
+	}
+	index, err := makeIndex(pl)
 	if err != nil {
 		return err
 	}
-	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), WriteTo: index.WriteTo})
+	opts.LazyAssets = append(opts.LazyAssets, render.LazyAsset{Name: search.IndexAsset, Sum: index.Sum(), WriteTo: index.WriteTo, SHA384: index.SHA384()})
 	opts.Assets = append(opts.Assets, render.File{Path: export.HighlightAsset, Data: export.HighlightCSS()})
 	return nil
 }

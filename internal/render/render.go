@@ -294,6 +294,10 @@ type LazyAsset struct {
 	Name    string // logical name, e.g. "search-index.js"
 	Sum     [32]byte
 	WriteTo func(io.Writer) (int64, error)
+	// SHA384, when set, is the SHA-384 of what WriteTo writes, for the
+	// integrity value of a site with a base URL; when nil, the Renderer
+	// hashes what WriteTo writes.
+	SHA384 []byte
 }
 
 // New prepares the rendering of p with the templates and assets of fsys.
@@ -339,7 +343,7 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 			continue
 		}
 		write := a.WriteTo
-		f := s.addLazyAsset(a.Name, a.Sum, write)
+		f := s.addLazyAsset(a, write)
 		r.lazy[f.Path] = &lazyFile{write: write, bytes: sync.OnceValues(func() ([]byte, error) {
 			var b bytes.Buffer
 			_, err := write(&b)
@@ -849,16 +853,21 @@ func (s *Site) addAsset(logical string, data []byte) File {
 	return f
 }
 
-// addLazyAsset registers an asset whose contents write writes, named by
-// sum; its integrity value, when needed, is hashed as it is written.
-func (s *Site) addLazyAsset(logical string, sum [32]byte, write func(io.Writer) (int64, error)) File {
-	a := asset{path: assetPath(logical, sum)}
+// addLazyAsset registers la, whose contents write writes, named by its
+// Sum; its integrity value, when needed and not given, is hashed as it is
+// written.
+func (s *Site) addLazyAsset(la LazyAsset, write func(io.Writer) (int64, error)) File {
+	a := asset{path: assetPath(la.Name, la.Sum)}
 	if s.Pub.BaseURL != "" {
-		h := sha512.New384()
-		_, _ = write(h) // a hash.Hash never fails to write
-		a.sri = integrity(h.Sum(nil))
+		sum := la.SHA384
+		if sum == nil {
+			h := sha512.New384()
+			_, _ = write(h) // a hash.Hash never fails to write
+			sum = h.Sum(nil)
+		}
+		a.sri = integrity(sum)
 	}
-	s.assets[logical] = a
+	s.assets[la.Name] = a
 	return File{Path: a.path}
 }
 

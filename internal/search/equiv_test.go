@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"bytes"
+	"crypto/sha512"
 	"fmt"
 	"html/template"
 	"maps"
@@ -101,6 +102,21 @@ func checkScript(t *testing.T, p *plan.Plan) {
 	}
 	if got := refEncode(search.Build(p)); !bytes.Equal(got, want) {
 		t.Fatalf("Build differs from the reference:\n got %s\nwant %s", diffAt(got, want), diffAt(want, got))
+	}
+	// The SHA-384 of the bytes, made in the same pass without a Cache and
+	// from the kept documents with one; none from Make.
+	sum := sha512.Sum384(want)
+	for _, c := range []*search.Cache{nil, {}} {
+		s, err := c.MakeHashed(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(s.SHA384(), sum[:]) || !bytes.Equal(s.Bytes(), want) {
+			t.Fatalf("MakeHashed (with a Cache: %v): SHA-384 %x, of the bytes %x; same bytes: %v", c != nil, s.SHA384(), sum, bytes.Equal(s.Bytes(), want))
+		}
+		if s, _ := c.Make(p); s.SHA384() != nil {
+			t.Fatal("Make gives a SHA-384")
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ package search
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/binary"
 	"html/template"
 	"io"
@@ -92,12 +93,17 @@ type IndexScript struct {
 	// Make keeps only their digests, and WriteTo makes them again from
 	// parts, one at a time: the index of a large plan (40 MB at 63,000
 	// documents) is never whole in memory.
-	docs  []*entry
-	parts []part
-	stop  []string
-	again bool // docs is nil: WriteTo makes the documents again
-	sum   [32]byte
+	docs   []*entry
+	parts  []part
+	stop   []string
+	again  bool // docs is nil: WriteTo makes the documents again
+	sum    [32]byte
+	sha384 []byte // of the bytes, if made with MakeHashed
 }
+
+// SHA384 returns the SHA-384 of the script's bytes if it was made with
+// MakeHashed, or nil.
+func (s *IndexScript) SHA384() []byte { return s.sha384 }
 
 // Make makes the index script of p, reusing the documents of the last
 // call that did not change; c may be nil (no caching). A document is
@@ -105,16 +111,67 @@ type IndexScript struct {
 // to what it was made from before. p must not change while the script is
 // in use: without a Cache, its documents are made from p again when it is
 // written.
-func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) {
+func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) { return c.make(p, false) }
+
+// MakeHashed is Make that also hashes the script's bytes with SHA-384
+// (IndexScript.SHA384), for a subresource-integrity value. Without a
+// Cache, the bytes are hashed in the pass that makes the documents'
+// digests, not made again for it.
+func (c *Cache) MakeHashed(p *plan.Plan) (*IndexScript, error) { return c.make(p, true) }
+
+func (c *Cache) make(p *plan.Plan, hashed bool) (*IndexScript, error) {
 	stop := stopwords(p.Pub.Language)
 	ps, n := parts(p)
 	if c == nil {
-		s := &IndexScript{head: head(stop), parts: ps, stop: stop, again: true}
-		sums := make([][32]byte, n)
-		each(ps, stop, func(w *worker, _, i int, src *source) { sums[i] = sha256.Sum256(w.words().encode(src)) })
-		s.sum = scriptSum(s.head, n, blockSums(n, func(i int) *[32]byte { return &sums[i] }, nil))
-		return s, nil
+		return cold(ps, n, stop, hashed), nil
 	}
+	s, err := c.warm(p, stop, ps, n)
+	if err == nil && hashed {
+		h := sha512.New384()
+		_, _ = s.WriteTo(h) // a hash.Hash never fails to write
+		s.sha384 = h.Sum(nil)
+	}
+	return s, err
+}
+
+// cold makes the script of a build (no Cache): the documents' digests,
+// and the SHA-384 of the bytes if hashed. The documents are made part by
+// part on all processors, in batches; with hashed, each part's documents
+// are kept until the batch is hashed, in order.
+func cold(ps []part, n int, stop []string, hashed bool) *IndexScript {
+	s := &IndexScript{head: head(stop), parts: ps, stop: stop, again: true}
+	sums := make([][32]byte, n)
+	if !hashed {
+		each(ps, stop, func(w *worker, _, i int, src *source) { sums[i] = sha256.Sum256(w.words().encode(src)) })
+	} else {
+		const batch = 256 // parts
+		h := sha512.New384()
+		h.Write(s.head)
+		bufs := make([][]byte, batch)
+		for lo := 0; lo < len(ps); lo += batch {
+			hi := min(lo+batch, len(ps))
+			each(ps[lo:hi], stop, func(w *worker, k, i int, src *source) {
+				json := w.words().encode(src)
+				sums[i] = sha256.Sum256(json)
+				if i > 0 {
+					bufs[k] = append(bufs[k], ',')
+				}
+				bufs[k] = append(bufs[k], json...)
+			})
+			for k := range hi - lo {
+				h.Write(bufs[k])
+				bufs[k] = bufs[k][:0]
+			}
+		}
+		h.Write([]byte(tail))
+		s.sha384 = h.Sum(nil)
+	}
+	s.sum = scriptSum(s.head, n, blockSums(n, func(i int) *[32]byte { return &sums[i] }, nil))
+	return s
+}
+
+// warm makes the script with c, reusing the documents of its last index.
+func (c *Cache) warm(p *plan.Plan, stop []string, ps []part, n int) (*IndexScript, error) {
 	var old []*entry
 	var oldBlocks [][32]byte
 	c.mu.Lock()

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"bytes"
+	"crypto/sha512"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -263,5 +264,33 @@ func TestColdIndexKeepsNoDocuments(t *testing.T) {
 	}
 	if warm < uint64(size/2) {
 		t.Errorf("negative control: with a Cache, the index holds %d bytes for a script of %d; want its documents", warm, size)
+	}
+}
+
+// TestHashedAcrossBatches checks the SHA-384 that MakeHashed makes
+// without a Cache, part by part in batches, on a plan of many more parts
+// than a batch: it must be that of the bytes written.
+func TestHashedAcrossBatches(t *testing.T) {
+	p := &plan.Plan{Pub: plan.Publication{Language: "en"}}
+	for g := range 700 {
+		goal := &plan.Goal{Ref: plan.Ref{Page: fmt.Sprintf("goals/%d/index.html", g), Title: fmt.Sprintf("Goal %d", g)}, Statement: "s"}
+		for o := range g % 3 {
+			goal.Objectives = append(goal.Objectives, &plan.Objective{
+				Ref:       plan.Ref{Page: fmt.Sprintf("objectives/%d.%d/index.html", g, o), Title: "Objective"},
+				Statement: fmt.Sprintf("statement %d %d", g, o), Narrative: plan.Body{HTML: template.HTML(fmt.Sprintf("<p>body w%d x%d</p>", g, o))}})
+		}
+		p.Goals = append(p.Goals, goal)
+		p.Back = append(p.Back, &plan.Section{Ref: plan.Ref{Page: fmt.Sprintf("s%d/index.html", g), Title: "Section"}, Body: plan.Body{HTML: "<p>text</p>"}})
+	}
+	s, err := (*search.Cache)(nil).MakeHashed(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.Bytes()
+	if sum := sha512.Sum384(b); !bytes.Equal(s.SHA384(), sum[:]) {
+		t.Errorf("SHA-384 %x; the bytes' is %x", s.SHA384(), sum)
+	}
+	if warm, _ := (&search.Cache{}).Make(p); !bytes.Equal(warm.Bytes(), b) || warm.Sum() != s.Sum() {
+		t.Error("the script differs from the one made with a Cache")
 	}
 }
