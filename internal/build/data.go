@@ -117,7 +117,7 @@ type written struct {
 	pl    *plan.Plan
 	files []export.File // export.List: the order of the Data page
 	state []fileState
-	make1 func(w io.Writer, p *plan.Plan, path string) error // export.Write
+	writeFile func(w io.Writer, p *plan.Plan, path string) error // export.Write
 }
 
 type fileState struct {
@@ -129,7 +129,7 @@ type fileState struct {
 }
 
 func newWritten(pl *plan.Plan) *written {
-	w := &written{pl: pl, files: export.List(), make1: export.Write}
+	w := &written{pl: pl, files: export.List(), writeFile: export.Write}
 	w.state = make([]fileState, len(w.files))
 	for i := range w.state {
 		w.state[i].done = make(chan struct{})
@@ -137,9 +137,9 @@ func newWritten(pl *plan.Plan) *written {
 	return w
 }
 
-// make makes file i into out (which may be nil), and describes it if no
+// create makes file i into out (which may be nil), and describes it if no
 // one else is making it; it reports whether it did.
-func (w *written) make(i int, out io.Writer) (bool, error) {
+func (w *written) create(i int, out io.Writer) (bool, error) {
 	st := &w.state[i]
 	st.mu.Lock()
 	first := !st.started
@@ -149,14 +149,14 @@ func (w *written) make(i int, out io.Writer) (bool, error) {
 		if out == nil {
 			return false, nil
 		}
-		return false, w.make1(out, w.pl, w.files[i].Path)
+		return false, w.writeFile(out, w.pl, w.files[i].Path)
 	}
 	h := head{lines: sampleLines}
 	var dst io.Writer = &h
 	if out != nil {
 		dst = io.MultiWriter(out, &h)
 	}
-	err := w.make1(dst, w.pl, w.files[i].Path)
+	err := w.writeFile(dst, w.pl, w.files[i].Path)
 	if err == nil {
 		f := w.files[i]
 		f.Data = h.buf
@@ -172,7 +172,7 @@ func (w *written) make(i int, out io.Writer) (bool, error) {
 func (w *written) write(path string, out io.Writer) error {
 	for i, f := range w.files {
 		if f.Path == path {
-			_, err := w.make(i, out)
+			_, err := w.create(i, out)
 			return err
 		}
 	}
@@ -185,7 +185,7 @@ func (w *written) describe() ([]render.DataFile, error) {
 	list := make([]render.DataFile, len(w.files))
 	errs := make([]error, len(w.files))
 	parallel.For(len(w.files), func(i int) {
-		if _, errs[i] = w.make(i, nil); errs[i] != nil {
+		if _, errs[i] = w.create(i, nil); errs[i] != nil {
 			return
 		}
 		<-w.state[i].done

@@ -62,7 +62,7 @@ func TestDataFilesMadeOnce(t *testing.T) {
 	for _, pageFirst := range []bool{false, true} {
 		w := newWritten(site.Plan)
 		var made atomic.Int32
-		w.make1 = func(out io.Writer, p *plan.Plan, path string) error {
+		w.writeFile = func(out io.Writer, p *plan.Plan, path string) error {
 			made.Add(1)
 			return export.Write(out, p, path)
 		}
