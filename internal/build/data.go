@@ -114,9 +114,9 @@ func describeFile(f export.File, size int64) (render.DataFile, error) {
 // writer: that only costs time, and never happens in a build, whose writer
 // starts the data files first (render.Renderer.Slow).
 type written struct {
-	pl    *plan.Plan
-	files []export.File // export.List: the order of the Data page
-	state []fileState
+	pl        *plan.Plan
+	files     []export.File // export.List: the order of the Data page
+	state     []fileState
 	writeFile func(w io.Writer, p *plan.Plan, path string) error // export.Write
 }
 
