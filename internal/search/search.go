@@ -89,14 +89,14 @@ type Cache struct {
 // returns the bytes.)
 type IndexScript struct {
 	head []byte
-	// docs are the documents, made by Make with a Cache. Without one,
-	// Make keeps only their digests, and WriteTo makes them again from
-	// parts, one at a time: the index of a large plan (40 MB at 63,000
-	// documents) is never whole in memory.
+	// docs are the documents, made by Make with a Cache, as JSON. Without
+	// one, Make keeps them as coldDocs instead (cold): the plan's own
+	// strings and each body's terms as two-byte indexes, and WriteTo
+	// writes their JSON one at a time. The index of a large plan (41 MB
+	// at 63,000 documents) is then never whole in memory; what is kept
+	// takes about a third of it.
 	docs   []*entry
-	parts  []part
-	stop   []string
-	again  bool // docs is nil: WriteTo makes the documents again
+	cold   []coldDoc
 	sum    [32]byte
 	sha384 []byte // of the bytes, if made with MakeHashed
 }
@@ -109,8 +109,7 @@ func (s *IndexScript) SHA384() []byte { return s.sha384 }
 // call that did not change; c may be nil (no caching). A document is
 // reused only when everything it is made from is equal, string by string,
 // to what it was made from before. p must not change while the script is
-// in use: without a Cache, its documents are made from p again when it is
-// written.
+// in use: without a Cache, the script keeps p's strings, not copies.
 func (c *Cache) Make(p *plan.Plan) (*IndexScript, error) { return c.make(p, false) }
 
 // MakeHashed is Make that also hashes the script's bytes with SHA-384
@@ -134,15 +133,18 @@ func (c *Cache) make(p *plan.Plan, hashed bool) (*IndexScript, error) {
 	return s, err
 }
 
-// cold makes the script of a build (no Cache): the documents' digests,
-// and the SHA-384 of the bytes if hashed. The documents are made part by
-// part on all processors, in batches; with hashed, each part's documents
-// are kept until the batch is hashed, in order.
+// cold makes the script of a build (no Cache): the documents as coldDocs
+// with their digests, and the SHA-384 of the bytes if hashed. The
+// documents are made part by part on all processors; with hashed, in
+// batches, each part's JSON kept until the batch is hashed, in order.
 func cold(ps []part, n int, stop []string, hashed bool) *IndexScript {
-	s := &IndexScript{head: head(stop), parts: ps, stop: stop, again: true}
+	s := &IndexScript{head: head(stop), cold: make([]coldDoc, n)}
 	sums := make([][32]byte, n)
 	if !hashed {
-		each(ps, stop, func(w *worker, _, i int, src *source) { sums[i] = sha256.Sum256(w.words().encode(src)) })
+		each(ps, stop, func(w *worker, _, i int, src *source) {
+			sums[i] = sha256.Sum256(w.words().encode(src))
+			s.cold[i] = w.keep(src)
+		})
 	} else {
 		const batch = 256 // parts
 		h := sha512.New384()
@@ -153,6 +155,7 @@ func cold(ps []part, n int, stop []string, hashed bool) *IndexScript {
 			each(ps[lo:hi], stop, func(w *worker, k, i int, src *source) {
 				json := w.words().encode(src)
 				sums[i] = sha256.Sum256(json)
+				s.cold[i] = w.keep(src)
 				if i > 0 {
 					bufs[k] = append(bufs[k], ',')
 				}
@@ -165,6 +168,11 @@ func cold(ps []part, n int, stop []string, hashed bool) *IndexScript {
 		}
 		h.Write([]byte(tail))
 		s.sha384 = h.Sum(nil)
+	}
+	// The documents keep their workers' words, but not what finding them
+	// took.
+	for i := range s.cold {
+		s.cold[i].dict.dropTables()
 	}
 	s.sum = scriptSum(s.head, n, blockSums(n, func(i int) *[32]byte { return &sums[i] }, nil))
 	return s
@@ -307,19 +315,11 @@ func (s *IndexScript) WriteTo(w io.Writer) (int64, error) {
 		}
 		return write(json)
 	}
-	if s.again {
-		var err error
-		ws := newWords(s.stop)
-		var src source
-		for k := range s.parts {
-			s.parts[k].walk(&src, func(i int, src *source) {
-				if err == nil {
-					err = doc(i, ws.encode(src))
-				}
-			})
-			if err != nil {
-				return n, err
-			}
+	var json, body []byte
+	for i := range s.cold {
+		json, body = s.cold[i].appendJSON(json[:0], body)
+		if err := doc(i, json); err != nil {
+			return n, err
 		}
 	}
 	for i, d := range s.docs {
@@ -421,6 +421,7 @@ func (pt *part) walk(s *source, visit func(i int, s *source)) {
 // worker is one goroutine of each.
 type worker struct {
 	stop   []string
+	slab   []byte // the terms of the documents it keeps (see keep)
 	w      *words
 	part   int // the part being walked,
 	lo, hi int // and its documents in the last index
@@ -561,29 +562,82 @@ func (w *words) entry(s *source) *entry {
 }
 
 // encode writes the document of s as JSON, [kind,url,title,context,
-// parent,body], into a buffer of w that the next call reuses.
+// parent,body], into a buffer of w that the next call reuses; w.context is
+// then its context text.
 func (w *words) encode(s *source) []byte {
-	context := w.read(s)
-	b := w.json[:0]
+	w.context = w.read(s)
+	w.json = appendDoc(w.json[:0], s.kind, s.ref, w.context, s.parent, w.body)
+	return w.json
+}
+
+// appendDoc appends the JSON of a document to b; body is its terms joined
+// with spaces.
+func appendDoc(b []byte, kind string, ref *plan.Ref, context, parent string, body []byte) []byte {
 	b = append(b, '[')
-	b = appendString(b, s.kind)
+	b = appendString(b, kind)
 	b = append(b, ',', '"')
-	b = appendEscaped(b, s.ref.Page)
-	if s.ref.Fragment != "" {
+	b = appendEscaped(b, ref.Page)
+	if ref.Fragment != "" {
 		b = append(b, '#')
-		b = appendEscaped(b, s.ref.Fragment)
+		b = appendEscaped(b, ref.Fragment)
 	}
 	b = append(b, '"', ',')
-	b = appendString(b, s.ref.Title)
+	b = appendString(b, ref.Title)
 	b = append(b, ',')
 	b = appendString(b, context)
 	b = append(b, ',')
-	b = appendString(b, s.parent)
+	b = appendString(b, parent)
 	b = append(b, ',', '"')
-	b = append(b, w.body...) // lower-case letters and digits: nothing to escape
+	b = append(b, body...) // lower-case letters and digits: nothing to escape
 	b = append(b, '"', ']')
-	w.json = b
 	return b
+}
+
+// coldDoc is a document of a script made without a Cache, kept in little
+// memory: what its JSON is made from, the plan's own strings, and its
+// body's terms as indexes into the words of the worker that read it, each
+// a varint (two bytes for most).
+type coldDoc struct {
+	kind, context, parent string
+	ref                   *plan.Ref
+	dict                  *words
+	terms                 []byte
+}
+
+// keep returns the document w just encoded from s as a coldDoc, its
+// terms in w's slab.
+func (w *worker) keep(s *source) coldDoc {
+	ws := w.w
+	if need := binary.MaxVarintLen32 * len(ws.out); cap(w.slab)-len(w.slab) < need {
+		w.slab = make([]byte, 0, max(256<<10, need))
+	}
+	start := len(w.slab)
+	for _, id := range ws.out {
+		if ws.list[id].prefix != ws.doc {
+			w.slab = binary.AppendUvarint(w.slab, uint64(id))
+		}
+	}
+	context := ws.context
+	if s.kind == KindSection && s.context == "" {
+		context = strings.Clone(context) // the start of the body's text, made for this document
+	}
+	return coldDoc{kind: s.kind, context: context, parent: s.parent, ref: s.ref, dict: ws,
+		terms: w.slab[start:len(w.slab):len(w.slab)]}
+}
+
+// appendJSON appends the JSON of d to b, using body as scratch, and
+// returns both.
+func (d *coldDoc) appendJSON(b, body []byte) ([]byte, []byte) {
+	body = body[:0]
+	for t := d.terms; len(t) > 0; {
+		id, k := binary.Uvarint(t)
+		t = t[k:]
+		if len(body) > 0 {
+			body = append(body, ' ')
+		}
+		body = append(body, d.dict.list[id].s...)
+	}
+	return appendDoc(b, d.kind, d.ref, d.context, d.parent, body), body
 }
 
 // blockDocs is how many documents' digests are hashed together for Sum.

@@ -22,6 +22,8 @@ type words struct {
 	out   []int32 // the terms of the current document, in order of first appearance
 	body  []byte  // the terms of the current document joined with spaces (see terms)
 	json  []byte  // the document being written
+	// context is the context text of the document last encoded.
+	context string
 	// terms of the current document by hash (see terms); a slot is
 	// empty unless its doc is the current document.
 	termSlots []termSlot
@@ -75,6 +77,12 @@ func newWords(stop []string) *words {
 		w.list[w.intern([]byte(s), h, utf8.RuneCountInString(s))].stop = true
 	}
 	return w
+}
+
+// dropTables lets go of everything but the list of words: w reads no
+// more words.
+func (w *words) dropTables() {
+	w.slots, w.termSlots, w.buf, w.out, w.body, w.json = nil, nil, nil, nil, nil, nil
 }
 
 // intern returns the index of the word in b, whose hash is h and which
