@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -64,6 +65,7 @@ type Cache struct {
 	mu      sync.Mutex
 	raw     bool // the publication's allow_raw_html, which conversions depend on
 	results map[convKey]cached
+	made    int // texts the last Plan converted, not taken from results
 }
 
 // cached is a kept conversion with the targets of its references as they
@@ -74,9 +76,16 @@ type cached struct {
 }
 
 type convKey struct {
-	src, prefix string
-	base        int
-	inline      bool
+	// The text, by where its bytes are: texts are never modified once
+	// loaded, so the same bytes are the same text, and the preview's
+	// load.Cache keeps the same bytes for a file that did not change. A
+	// text read again is a new key, and converted again. The pointer
+	// keeps the bytes alive as long as the key.
+	src    *byte
+	n      int
+	prefix string
+	base   int
+	inline bool
 }
 
 // Reserved are the top-level names of pages the generator writes itself;
@@ -692,9 +701,11 @@ func (r *resolver) convert() {
 	// convertOne converts one queued text, or takes an earlier conversion
 	// of it; it reports whether the result may be kept for the next
 	// resolution.
+	var made atomic.Int64
 	convertOne := func(w *pending, key *convKey) bool {
 		if cache != nil {
-			*key = convKey{w.source(), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
+			src := w.source()
+			*key = convKey{unsafe.StringData(src), len(src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
 			if c, ok := old[*key]; ok && valid(c) {
 				w.result = c.res
 				return true
@@ -704,6 +715,7 @@ func (r *resolver) convert() {
 		w.env.Ref = lookup
 		w.env.Asset = func(p string) bool { usedAsset = true; return exists(p) }
 		w.result = w.convert(r.conv)
+		made.Add(1)
 		return !usedAsset && len(w.result.Problems) == 0
 	}
 	keep := make([]bool, len(r.work))
@@ -721,6 +733,7 @@ func (r *resolver) convert() {
 	})
 	if cache != nil {
 		cache.raw = r.p.Pub.AllowRawHTML
+		cache.made = int(made.Load())
 		cache.results = make(map[convKey]cached, len(r.work))
 		for i, w := range r.work {
 			if keep[i] {
