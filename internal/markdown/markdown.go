@@ -269,73 +269,25 @@ var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 409
 
 // collapseSpace returns s with every run of white space (unicode.IsSpace)
 // replaced by one space, and none at either end: what
-// strings.Join(strings.Fields(s), " ") returns, without a string per word.
+// strings.Join(strings.Fields(s), " ") returns, without a string per word,
+// and s itself when that is s.
 func collapseSpace(s string) string {
 	if collapsed(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	word := -1 // start of the word being read, or -1 between words
-	flush := func(end int) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[word:end])
-		word = -1
-	}
-	for i := 0; i < len(s); {
-		c, size := s[i], 1
-		var space bool
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-		}
-		switch {
-		case space && word >= 0:
-			flush(i)
-		case !space && word < 0:
-			word = i
-		}
-		i += size
-	}
-	if word >= 0 {
-		flush(len(s))
-	}
-	return b.String()
+	buf := textBufs.Get().(*[]byte)
+	t := textWriter{b: (*buf)[:0]}
+	t.collapse(s)
+	out := string(t.b)
+	*buf = t.b
+	textBufs.Put(buf)
+	return out
 }
 
 // collapsed reports whether collapseSpace(s) is s: s has no white space
 // but single spaces between other characters.
 func collapsed(s string) bool {
-	if s == "" {
-		return true
-	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	prev := byte(0)
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiSpace[c] && (c != ' ' || prev == ' ') {
-				return false
-			}
-			prev = c
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			return false
-		}
-		prev = 0
-		i += size
-	}
-	return true
+	return s == "" || single(s) && s[0] != ' ' && s[len(s)-1] != ' '
 }
 
 // asciiSpace marks the ASCII characters unicode.IsSpace reports.

@@ -82,6 +82,11 @@ func (t *textWriter) text(s string) {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
+	t.collapse(s)
+}
+
+// collapse writes s as it is, but for its white space.
+func (t *textWriter) collapse(s string) {
 	if single(s) {
 		// Words with single spaces between them, the common case: s is
 		// written whole.
