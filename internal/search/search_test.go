@@ -215,7 +215,8 @@ func TestWriteToLikeReference(t *testing.T) {
 // a Cache) keeps its documents in little memory (their terms as indexes
 // into the words read, the rest as the plan's own strings), so that a
 // large plan's index is never whole in memory: holding the script costs
-// under two fifths of its size, on texts of a vocabulary of 3,000 words. The
+// under half its size (about a third), on texts of a vocabulary of 3,000
+// words. The
 // negative control is the same index made with a Cache, which keeps every
 // document's JSON.
 func TestColdIndexKeepsLittle(t *testing.T) {
@@ -254,16 +255,22 @@ func TestColdIndexKeepsLittle(t *testing.T) {
 		runtime.KeepAlive(s)
 		return kept, size
 	}
+	// What other goroutines allocate meanwhile only adds: the least of
+	// three measures is the script's.
 	cold, size := held(nil)
+	for range 2 {
+		c, _ := held(nil)
+		cold = min(cold, c)
+	}
 	warm, _ := held(&search.Cache{})
 	t.Logf("index of %d bytes: %d bytes held without a Cache, %d with one", size, cold, warm)
 	if size < 4<<20 {
 		t.Fatalf("the index is only %d bytes: too small to measure", size)
 	}
-	if cold > uint64(size*2/5) { // a term takes two bytes, not a word and a space
+	if cold > uint64(size/2) { // a term takes two bytes, not a word and a space: about a third
 		t.Errorf("without a Cache, the index holds %d bytes for a script of %d", cold, size)
 	}
-	if warm < uint64(size/2) {
+	if warm < uint64(size*4/5) {
 		t.Errorf("negative control: with a Cache, the index holds %d bytes for a script of %d; want its documents", warm, size)
 	}
 }
