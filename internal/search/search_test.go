@@ -216,9 +216,8 @@ func TestWriteToLikeReference(t *testing.T) {
 // into the words read, the rest as the plan's own strings), so that a
 // large plan's index is never whole in memory: holding the script costs
 // under half its size (about a third), on texts of a vocabulary of 3,000
-// words. The
-// negative control is the same index made with a Cache, which keeps every
-// document's JSON.
+// words. The negative control is the same index made with a Cache, which
+// keeps every document's JSON.
 func TestColdIndexKeepsLittle(t *testing.T) {
 	p := &plan.Plan{Pub: plan.Publication{Language: "en"}}
 	word := 0
