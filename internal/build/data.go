@@ -138,8 +138,8 @@ func newWritten(pl *plan.Plan) *written {
 }
 
 // create makes file i into out (which may be nil), and describes it if no
-// one else is making it; it reports whether it did.
-func (w *written) create(i int, out io.Writer) (bool, error) {
+// one else is making it.
+func (w *written) create(i int, out io.Writer) error {
 	st := &w.state[i]
 	st.mu.Lock()
 	first := !st.started
@@ -147,9 +147,9 @@ func (w *written) create(i int, out io.Writer) (bool, error) {
 	st.mu.Unlock()
 	if !first {
 		if out == nil {
-			return false, nil
+			return nil
 		}
-		return false, w.writeFile(out, w.pl, w.files[i].Path)
+		return w.writeFile(out, w.pl, w.files[i].Path)
 	}
 	h := head{lines: sampleLines}
 	var dst io.Writer = &h
@@ -165,15 +165,14 @@ func (w *written) create(i int, out io.Writer) (bool, error) {
 		st.err = err
 	}
 	close(st.done)
-	return true, err
+	return err
 }
 
 // write writes the data file at path to out (render.Options.WriteData).
 func (w *written) write(path string, out io.Writer) error {
 	for i, f := range w.files {
 		if f.Path == path {
-			_, err := w.create(i, out)
-			return err
+			return w.create(i, out)
 		}
 	}
 	return errors.New("no data file " + path)
@@ -185,7 +184,7 @@ func (w *written) describe() ([]render.DataFile, error) {
 	list := make([]render.DataFile, len(w.files))
 	errs := make([]error, len(w.files))
 	parallel.For(len(w.files), func(i int) {
-		if _, errs[i] = w.create(i, nil); errs[i] != nil {
+		if errs[i] = w.create(i, nil); errs[i] != nil {
 			return
 		}
 		<-w.state[i].done

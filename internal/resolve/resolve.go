@@ -51,9 +51,14 @@ type Options struct {
 	// (a one-off build): Plan then lets go of each document's front matter
 	// tree once it is read and of its text once it is converted, so that
 	// a large publication is not held in memory as source, tree and HTML
-	// at once. The project's documents are unusable afterwards.
+	// at once. The project's documents are unusable afterwards. A Cache,
+	// which keeps the texts, turns it off.
 	Release bool
 }
+
+// releasing reports whether Plan lets the documents go as it reads them
+// (Options.Release).
+func (o *Options) releasing() bool { return o.Release && o.Cache == nil }
 
 // Cache keeps Markdown conversions between resolutions, for a program that
 // resolves a publication again and again (the preview). A conversion is
@@ -182,7 +187,7 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	r.builtins()
 	var objs []*plan.Objective
 	numPos := map[*plan.Objective]diag.Pos{} // where each objective's number is
-	release := opts.Release && opts.Cache == nil
+	release := opts.releasing()
 	meta := parseAhead(proj.Docs, release)
 	for i, d := range proj.Docs {
 		if e := meta(i); e != nil {
@@ -720,7 +725,7 @@ func (r *resolver) convert() {
 	}
 	keep := make([]bool, len(r.work))
 	keys := make([]convKey, len(r.work))
-	release := r.opts.Release && cache == nil
+	release := r.opts.releasing()
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
 		keep[i] = convertOne(w, &keys[i])

@@ -150,9 +150,11 @@ func cold(ps []part, n int, stop []string, hashed bool) *IndexScript {
 		h := sha512.New384()
 		h.Write(s.head)
 		bufs := make([][]byte, batch)
+		// The same workers for every batch: each reads every word once.
+		ws := newWorkers(stop, runtime.GOMAXPROCS(0))
 		for lo := 0; lo < len(ps); lo += batch {
 			hi := min(lo+batch, len(ps))
-			each(ps[lo:hi], stop, func(w *worker, k, i int, src *source) {
+			eachWith(ps[lo:hi], ws, func(w *worker, k, i int, src *source) {
 				json := w.words().encode(src)
 				sums[i] = sha256.Sum256(json)
 				s.cold[i] = w.keep(src)
@@ -438,12 +440,26 @@ func (w *worker) words() *words {
 // each calls f for every document of the parts, on all processors, with
 // the index of its part and its own. f must not keep s.
 func each(ps []part, stop []string, f func(w *worker, k, i int, s *source)) {
-	workers := min(runtime.GOMAXPROCS(0), len(ps))
+	eachWith(ps, newWorkers(stop, min(runtime.GOMAXPROCS(0), len(ps))), f)
+}
+
+// newWorkers returns n workers for eachWith.
+func newWorkers(stop []string, n int) []*worker {
+	ws := make([]*worker, n)
+	for i := range ws {
+		ws[i] = &worker{stop: stop}
+	}
+	return ws
+}
+
+// eachWith is each with the workers ws, one goroutine each: a caller that
+// walks parts in several calls keeps its workers' words between them.
+func eachWith(ps []part, ws []*worker, f func(w *worker, k, i int, s *source)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for _, w := range ws[:min(len(ws), len(ps))] {
+		w.part = -1
 		wg.Go(func() {
-			w := &worker{stop: stop, part: -1}
 			var s source
 			var k int
 			visit := func(i int, s *source) { f(w, k, i, s) }
