@@ -37,6 +37,7 @@ import (
 	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/resolve"
+	"github.com/stratpub/stratpub/internal/tmplexec"
 )
 
 // File is one output file.
@@ -132,7 +133,7 @@ type chromeKey struct {
 
 // chromeCache keeps the rendered parts of one Renderer.
 type chromeCache struct {
-	set       *template.Template
+	tmpl      *templates
 	goalParts map[string]bool // parts that depend on the goal (templates.goalParts)
 	parts     sync.Map        // chromeKey → template.HTML
 }
@@ -153,7 +154,7 @@ func (pg *Page) Chrome(part string) (template.HTML, error) {
 	}
 	c := &Chrome{Pub: pg.Pub, Plan: pg.Plan, PDF: pg.PDF, Root: pg.Root, Kind: pg.Kind, Goal: pg.Goal, Print: pg.Print, page: pg}
 	var b strings.Builder
-	if err := pg.chrome.set.ExecuteTemplate(&b, part, c); err != nil {
+	if err := pg.chrome.tmpl.executePart(&b, part, c); err != nil {
 		return "", &chromeError{err}
 	}
 	h := template.HTML(b.String())
@@ -326,7 +327,7 @@ func (r *Renderer) Replan(p *plan.Plan, opts Options) *Renderer {
 // nil, it is a Renderer of a plan with the same pages, whose page index,
 // print ids and crawler files are reused.
 func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Renderer {
-	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, chrome: &chromeCache{set: th.tmpl.set, goalParts: th.tmpl.goalParts}, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
+	s := &Site{Plan: p, Pub: &p.Pub, PDF: opts.PDF, chrome: &chromeCache{tmpl: th.tmpl, goalParts: th.tmpl.goalParts}, assets: make(map[string]asset, len(th.assets)+len(opts.Assets)+len(opts.LazyAssets)+1)}
 	for k, v := range th.assets {
 		s.assets[k] = v
 	}
@@ -987,6 +988,9 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 // templates is the parsed template set.
 type templates struct {
 	set *template.Template
+	// fast executes the escaped set; nil when the theme uses what it does
+	// not support (see tmplexec), and html/template executes it.
+	fast *tmplexec.Set
 	// goalParts are the chrome parts that refer to the page's goal (see
 	// usesGoal); the others are shared by all goals.
 	goalParts map[string]bool
@@ -1076,17 +1080,34 @@ func (t *templates) escape() {
 		_ = t.set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
 	}
 	t.goalParts = map[string]bool{}
+	names := make([]string, 0, len(pageTemplates)+len(ChromeParts))
+	for kind := range pageTemplates {
+		names = append(names, "page/"+kind)
+	}
 	for _, part := range ChromeParts {
 		if t.set.Lookup(part) != nil {
 			_ = t.set.ExecuteTemplate(io.Discard, part, (*Chrome)(nil))
 			t.goalParts[part] = usesGoal(t.set, part, map[string]bool{})
+			names = append(names, part)
 		}
+	}
+	sort.Strings(names)
+	if fast, err := tmplexec.Compile(t.set, funcs, names...); err == nil {
+		t.fast = fast
 	}
 }
 
 // execute renders the page of the given kind.
 func (t *templates) execute(w io.Writer, kind string, data any) error {
-	return t.set.ExecuteTemplate(w, "page/"+kind, data)
+	return t.executePart(w, "page/"+kind, data)
+}
+
+// executePart executes the template called name.
+func (t *templates) executePart(w io.Writer, name string, data any) error {
+	if t.fast != nil {
+		return t.fast.Execute(w, name, data)
+	}
+	return t.set.ExecuteTemplate(w, name, data)
 }
 
 // renameCalls renames the {{template "from"}} calls under n.

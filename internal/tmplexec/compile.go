@@ -1,0 +1,252 @@
+package tmplexec
+
+import (
+	"fmt"
+	"reflect"
+	"text/template/parse"
+)
+
+type compiler struct {
+	set *Set
+}
+
+func unsupported(name string, n parse.Node) error {
+	return fmt.Errorf("template %s: %s: %w", name, n, ErrUnsupported)
+}
+
+// template compiles the template called name, once.
+func (c *compiler) template(name string) (*code, error) {
+	if done := c.set.byName[name]; done != nil {
+		return done, nil
+	}
+	t := c.set.html.Lookup(name)
+	if t == nil || t.Tree == nil || t.Tree.Root == nil {
+		// html/template names the templates it derives for other contexts
+		// apart, and keeps them to itself.
+		return nil, fmt.Errorf("template %q: no such escaped template: %w", name, ErrUnsupported)
+	}
+	cd := &code{name: name}
+	c.set.byName[name] = cd // before its body, for templates that call themselves
+	root, err := c.list(name, t.Tree.Root)
+	if err != nil {
+		delete(c.set.byName, name)
+		return nil, err
+	}
+	cd.root = root
+	return cd, nil
+}
+
+func (c *compiler) list(tmpl string, l *parse.ListNode) (node, error) {
+	if l == nil {
+		return nil, nil
+	}
+	var out listNode
+	for _, n := range l.Nodes {
+		cn, err := c.node(tmpl, n)
+		if err != nil {
+			return nil, err
+		}
+		if cn == nil {
+			continue
+		}
+		// Join neighbouring texts.
+		if t, ok := cn.(textNode); ok && len(out) > 0 {
+			if prev, ok := out[len(out)-1].(textNode); ok {
+				out[len(out)-1] = append(prev[:len(prev):len(prev)], t...)
+				continue
+			}
+		}
+		out = append(out, cn)
+	}
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	return out, nil
+}
+
+func (c *compiler) node(tmpl string, n parse.Node) (node, error) {
+	switch n := n.(type) {
+	case *parse.TextNode:
+		if len(n.Text) == 0 {
+			return nil, nil
+		}
+		return textNode(n.Text), nil
+	case *parse.CommentNode:
+		return nil, nil
+	case *parse.ActionNode:
+		p, esc, err := c.pipeline(tmpl, n.Pipe, true)
+		if err != nil {
+			return nil, err
+		}
+		return &actionNode{pipe: p, esc: esc}, nil
+	case *parse.IfNode:
+		return c.branch(tmpl, false, n.Pipe, n.List, n.ElseList)
+	case *parse.WithNode:
+		return c.branch(tmpl, true, n.Pipe, n.List, n.ElseList)
+	case *parse.RangeNode:
+		p, _, err := c.pipeline(tmpl, n.Pipe, false)
+		if err != nil {
+			return nil, err
+		}
+		list, err := c.list(tmpl, n.List)
+		if err != nil {
+			return nil, err
+		}
+		else_, err := c.list(tmpl, n.ElseList)
+		if err != nil {
+			return nil, err
+		}
+		if list == nil {
+			list = listNode(nil)
+		}
+		return &rangeNode{pipe: p, list: list, else_: else_}, nil
+	case *parse.TemplateNode:
+		called, err := c.template(n.Name)
+		if err != nil {
+			return nil, err
+		}
+		tn := &templateNode{code: called}
+		if n.Pipe != nil {
+			if tn.pipe, _, err = c.pipeline(tmpl, n.Pipe, false); err != nil {
+				return nil, err
+			}
+		}
+		return tn, nil
+	}
+	// break, continue, and whatever parse adds later.
+	return nil, unsupported(tmpl, n)
+}
+
+func (c *compiler) branch(tmpl string, with bool, pipe *parse.PipeNode, list, elseList *parse.ListNode) (node, error) {
+	p, _, err := c.pipeline(tmpl, pipe, false)
+	if err != nil {
+		return nil, err
+	}
+	l, err := c.list(tmpl, list)
+	if err != nil {
+		return nil, err
+	}
+	if l == nil {
+		l = listNode(nil)
+	}
+	e, err := c.list(tmpl, elseList)
+	if err != nil {
+		return nil, err
+	}
+	return &ifNode{with: with, pipe: p, list: l, else_: e}, nil
+}
+
+// pipeline compiles a pipeline. For a printed action, the escapers at its
+// end are returned apart, to write the output.
+func (c *compiler) pipeline(tmpl string, p *parse.PipeNode, printed bool) (*pipeline, []*escaper, error) {
+	out := &pipeline{assign: p.IsAssign}
+	for _, v := range p.Decl {
+		out.decl = append(out.decl, v.Ident[0])
+	}
+	cmds := p.Cmds
+	var esc []*escaper
+	if printed && len(p.Decl) == 0 {
+		for len(cmds) > 1 {
+			last := cmds[len(cmds)-1]
+			id, ok := last.Args[0].(*parse.IdentifierNode)
+			if !ok || len(last.Args) != 1 || escapers[id.Ident] == nil {
+				break
+			}
+			esc = append([]*escaper{escapers[id.Ident]}, esc...)
+			cmds = cmds[:len(cmds)-1]
+		}
+	}
+	for _, cmd := range cmds {
+		cc, err := c.command(tmpl, cmd)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.cmds = append(out.cmds, cc)
+	}
+	return out, esc, nil
+}
+
+func (c *compiler) command(tmpl string, cmd *parse.CommandNode) (command, error) {
+	args, err := c.args(tmpl, cmd.Args[1:])
+	if err != nil {
+		return nil, err
+	}
+	switch n := cmd.Args[0].(type) {
+	case *parse.FieldNode:
+		return &fieldCmd{steps: steps(n.Ident), args: args}, nil
+	case *parse.VariableNode:
+		return &fieldCmd{variable: n.Ident[0], steps: steps(n.Ident[1:]), args: args}, nil
+	case *parse.IdentifierNode:
+		fn := c.set.funcs[n.Ident]
+		if fn == nil {
+			return nil, unsupported(tmpl, n)
+		}
+		return &funcCmd{fn: fn, args: args}, nil
+	case *parse.PipeNode:
+		p, _, err := c.pipeline(tmpl, n, false)
+		if err != nil {
+			return nil, err
+		}
+		return &pipeCmd{pipe: p, nargs: len(args)}, nil
+	}
+	if len(args) > 0 {
+		return &constCmd{bad: true}, nil
+	}
+	switch n := cmd.Args[0].(type) {
+	case *parse.DotNode:
+		return &constCmd{dot: true}, nil
+	case *parse.BoolNode:
+		return &constCmd{v: reflect.ValueOf(n.True)}, nil
+	case *parse.StringNode:
+		return &constCmd{v: reflect.ValueOf(n.Text)}, nil
+	case *parse.NumberNode:
+		v, ok := idealConstant(n)
+		return &constCmd{v: v, bad: !ok}, nil
+	case *parse.NilNode:
+		return &constCmd{bad: true}, nil
+	}
+	// A chain on a parenthesised value, and whatever parse adds later.
+	return nil, unsupported(tmpl, cmd)
+}
+
+func steps(idents []string) []*step {
+	out := make([]*step, len(idents))
+	for i, id := range idents {
+		out[i] = &step{name: id}
+	}
+	return out
+}
+
+func (c *compiler) args(tmpl string, nodes []parse.Node) ([]*arg, error) {
+	var out []*arg
+	for _, n := range nodes {
+		a := &arg{node: n}
+		switch n := n.(type) {
+		case *parse.DotNode:
+			a.eval = func(_ *state, dot reflect.Value) (reflect.Value, error) { return dot, nil }
+		case *parse.FieldNode:
+			fc := &fieldCmd{steps: steps(n.Ident)}
+			a.eval = func(s *state, dot reflect.Value) (reflect.Value, error) { return fc.eval(s, dot, missingVal) }
+		case *parse.VariableNode:
+			fc := &fieldCmd{variable: n.Ident[0], steps: steps(n.Ident[1:])}
+			a.eval = func(s *state, dot reflect.Value) (reflect.Value, error) { return fc.eval(s, dot, missingVal) }
+		case *parse.PipeNode:
+			p, _, err := c.pipeline(tmpl, n, false)
+			if err != nil {
+				return nil, err
+			}
+			a.eval = func(s *state, dot reflect.Value) (reflect.Value, error) { return p.eval(s, dot) }
+		case *parse.IdentifierNode:
+			fn := c.set.funcs[n.Ident]
+			if fn == nil {
+				return nil, unsupported(tmpl, n)
+			}
+			a.eval = func(s *state, dot reflect.Value) (reflect.Value, error) { return fn.call(s, dot, nil, missingVal) }
+		case *parse.BoolNode, *parse.NumberNode, *parse.StringNode, *parse.NilNode:
+		default:
+			return nil, unsupported(tmpl, n)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

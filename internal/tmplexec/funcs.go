@@ -1,0 +1,414 @@
+package tmplexec
+
+// The builtin functions below are text/template's (Copyright 2011 The Go
+// Authors; BSD-style licence, see the LICENSE file of the Go distribution),
+// with the same signatures, so that they take their arguments as
+// text/template passes them.
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"reflect"
+	"sort"
+)
+
+// function is a function a template can call.
+type function struct {
+	name string
+	fn   reflect.Value
+	// andOr is "and" or "or", which evaluate their arguments only until
+	// the result is known.
+	andOr string
+}
+
+var builtins = map[string]*function{
+	"and":      {name: "and", andOr: "and"},
+	"or":       {name: "or", andOr: "or"},
+	"not":      {name: "not", fn: reflect.ValueOf(not)},
+	"len":      {name: "len", fn: reflect.ValueOf(length)},
+	"eq":       {name: "eq", fn: reflect.ValueOf(eq)},
+	"ne":       {name: "ne", fn: reflect.ValueOf(ne)},
+	"lt":       {name: "lt", fn: reflect.ValueOf(lt)},
+	"le":       {name: "le", fn: reflect.ValueOf(le)},
+	"gt":       {name: "gt", fn: reflect.ValueOf(gt)},
+	"ge":       {name: "ge", fn: reflect.ValueOf(ge)},
+	"print":    {name: "print", fn: reflect.ValueOf(fmt.Sprint)},
+	"printf":   {name: "printf", fn: reflect.ValueOf(fmt.Sprintf)},
+	"println":  {name: "println", fn: reflect.ValueOf(fmt.Sprintln)},
+	"html":     {name: "html", fn: reflect.ValueOf(template.HTMLEscaper)},
+	"js":       {name: "js", fn: reflect.ValueOf(template.JSEscaper)},
+	"urlquery": {name: "urlquery", fn: reflect.ValueOf(template.URLQueryEscaper)},
+}
+
+func (f *function) call(s *state, dot reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
+	if f.andOr == "" {
+		return callFunc(s, dot, f.fn, args, final)
+	}
+	if len(args) == 0 && isMissing(final) {
+		return reflect.Value{}, failure
+	}
+	or := f.andOr == "or"
+	var v reflect.Value
+	for _, a := range args {
+		w, err := a.value(s, dot, reflectValType)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		v = w.Interface().(reflect.Value)
+		if truth(v) == or {
+			return v, nil
+		}
+	}
+	if !isMissing(final) {
+		w, err := validateType(final, reflectValType)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		v = w
+		if v.Type() == reflectValType {
+			v = v.Interface().(reflect.Value)
+		}
+	}
+	return v, nil
+}
+
+// callFunc is text/template's evalCall: fn applied to args, then to final
+// when the call is not the first command of its pipeline.
+func callFunc(s *state, dot, fn reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
+	typ := fn.Type()
+	numIn := len(args)
+	if !isMissing(final) {
+		numIn++
+	}
+	numFixed := len(args)
+	if typ.IsVariadic() {
+		numFixed = typ.NumIn() - 1
+		if numIn < numFixed {
+			return reflect.Value{}, failure
+		}
+	} else if numIn != typ.NumIn() {
+		return reflect.Value{}, failure
+	}
+	if !goodFunc(typ) {
+		return reflect.Value{}, failure
+	}
+	var buf [4]reflect.Value
+	argv := buf[:0]
+	if numIn > len(buf) {
+		argv = make([]reflect.Value, 0, numIn)
+	}
+	i := 0
+	for ; i < numFixed && i < len(args); i++ {
+		v, err := args[i].value(s, dot, typ.In(i))
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		argv = append(argv, v)
+	}
+	if typ.IsVariadic() {
+		argType := typ.In(typ.NumIn() - 1).Elem()
+		for ; i < len(args); i++ {
+			v, err := args[i].value(s, dot, argType)
+			if err != nil {
+				return reflect.Value{}, err
+			}
+			argv = append(argv, v)
+		}
+	}
+	if !isMissing(final) {
+		t := typ.In(typ.NumIn() - 1)
+		if typ.IsVariadic() {
+			if numIn-1 < numFixed {
+				t = typ.In(numIn - 1)
+			} else {
+				t = t.Elem()
+			}
+		}
+		v, err := validateType(final, t)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		argv = append(argv, v)
+	}
+	v, err := safeCall(fn, argv)
+	if err != nil {
+		return reflect.Value{}, failure
+	}
+	if v.Type() == reflectValType {
+		v = v.Interface().(reflect.Value)
+	}
+	return v, nil
+}
+
+// goodFunc reports whether a function or method has one result, or two of
+// which the second is an error.
+func goodFunc(typ reflect.Type) bool {
+	switch {
+	case typ.NumOut() == 1:
+		return true
+	case typ.NumOut() == 2 && typ.Out(1) == errorType:
+		return true
+	}
+	return false
+}
+
+// safeCall calls fun, turning a panic or a returned error into an error.
+func safeCall(fun reflect.Value, args []reflect.Value) (val reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	ret := fun.Call(args)
+	if len(ret) == 2 && !ret[1].IsNil() {
+		return ret[0], ret[1].Interface().(error)
+	}
+	return ret[0], nil
+}
+
+func truth(arg reflect.Value) bool {
+	t, _ := isTrue(indirectInterface(arg))
+	return t
+}
+
+func not(arg reflect.Value) bool { return !truth(arg) }
+
+func length(item reflect.Value) (int, error) {
+	item, isNil := indirect(item)
+	if isNil {
+		return 0, fmt.Errorf("len of nil pointer")
+	}
+	switch item.Kind() {
+	case reflect.Array, reflect.Chan, reflect.Map, reflect.Slice, reflect.String:
+		return item.Len(), nil
+	}
+	return 0, fmt.Errorf("len of type %s", item.Type())
+}
+
+type kind int
+
+const (
+	invalidKind kind = iota
+	boolKind
+	complexKind
+	intKind
+	floatKind
+	stringKind
+	uintKind
+)
+
+var (
+	errBadComparisonType = errors.New("invalid type for comparison")
+	errNoComparison      = errors.New("missing argument for comparison")
+)
+
+func basicKind(v reflect.Value) (kind, error) {
+	switch v.Kind() {
+	case reflect.Bool:
+		return boolKind, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intKind, nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return uintKind, nil
+	case reflect.Float32, reflect.Float64:
+		return floatKind, nil
+	case reflect.Complex64, reflect.Complex128:
+		return complexKind, nil
+	case reflect.String:
+		return stringKind, nil
+	}
+	return invalidKind, errBadComparisonType
+}
+
+func isNil(v reflect.Value) bool {
+	if !v.IsValid() {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Chan, reflect.Func, reflect.Interface, reflect.Map, reflect.Pointer, reflect.Slice:
+		return v.IsNil()
+	}
+	return false
+}
+
+func canCompare(v1, v2 reflect.Value) bool {
+	k1, k2 := v1.Kind(), v2.Kind()
+	if k1 == k2 {
+		return true
+	}
+	return k1 == reflect.Invalid || k2 == reflect.Invalid
+}
+
+func eq(arg1 reflect.Value, arg2 ...reflect.Value) (bool, error) {
+	arg1 = indirectInterface(arg1)
+	if len(arg2) == 0 {
+		return false, errNoComparison
+	}
+	k1, _ := basicKind(arg1)
+	for _, arg := range arg2 {
+		arg = indirectInterface(arg)
+		k2, _ := basicKind(arg)
+		truth := false
+		if k1 != k2 {
+			switch {
+			case k1 == intKind && k2 == uintKind:
+				truth = arg1.Int() >= 0 && uint64(arg1.Int()) == arg.Uint()
+			case k1 == uintKind && k2 == intKind:
+				truth = arg.Int() >= 0 && arg1.Uint() == uint64(arg.Int())
+			default:
+				if arg1.IsValid() && arg.IsValid() {
+					return false, fmt.Errorf("incompatible types for comparison: %v and %v", arg1.Type(), arg.Type())
+				}
+			}
+		} else {
+			switch k1 {
+			case boolKind:
+				truth = arg1.Bool() == arg.Bool()
+			case complexKind:
+				truth = arg1.Complex() == arg.Complex()
+			case floatKind:
+				truth = arg1.Float() == arg.Float()
+			case intKind:
+				truth = arg1.Int() == arg.Int()
+			case stringKind:
+				truth = arg1.String() == arg.String()
+			case uintKind:
+				truth = arg1.Uint() == arg.Uint()
+			default:
+				if !canCompare(arg1, arg) {
+					return false, fmt.Errorf("non-comparable types %s: %v, %s: %v", arg1, arg1.Type(), arg.Type(), arg)
+				}
+				if isNil(arg1) || isNil(arg) {
+					truth = isNil(arg) == isNil(arg1)
+				} else {
+					if !arg.Type().Comparable() {
+						return false, fmt.Errorf("non-comparable type %s: %v", arg, arg.Type())
+					}
+					truth = arg1.Interface() == arg.Interface()
+				}
+			}
+		}
+		if truth {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func ne(arg1, arg2 reflect.Value) (bool, error) {
+	equal, err := eq(arg1, arg2)
+	return !equal, err
+}
+
+func lt(arg1, arg2 reflect.Value) (bool, error) {
+	arg1 = indirectInterface(arg1)
+	k1, err := basicKind(arg1)
+	if err != nil {
+		return false, err
+	}
+	arg2 = indirectInterface(arg2)
+	k2, err := basicKind(arg2)
+	if err != nil {
+		return false, err
+	}
+	truth := false
+	if k1 != k2 {
+		switch {
+		case k1 == intKind && k2 == uintKind:
+			truth = arg1.Int() < 0 || uint64(arg1.Int()) < arg2.Uint()
+		case k1 == uintKind && k2 == intKind:
+			truth = arg2.Int() >= 0 && arg1.Uint() < uint64(arg2.Int())
+		default:
+			return false, fmt.Errorf("incompatible types for comparison: %v and %v", arg1.Type(), arg2.Type())
+		}
+	} else {
+		switch k1 {
+		case boolKind, complexKind:
+			return false, errBadComparisonType
+		case floatKind:
+			truth = arg1.Float() < arg2.Float()
+		case intKind:
+			truth = arg1.Int() < arg2.Int()
+		case stringKind:
+			truth = arg1.String() < arg2.String()
+		case uintKind:
+			truth = arg1.Uint() < arg2.Uint()
+		}
+	}
+	return truth, nil
+}
+
+func le(arg1, arg2 reflect.Value) (bool, error) {
+	lessThan, err := lt(arg1, arg2)
+	if lessThan || err != nil {
+		return lessThan, err
+	}
+	return eq(arg1, arg2)
+}
+
+func gt(arg1, arg2 reflect.Value) (bool, error) {
+	lessOrEqual, err := le(arg1, arg2)
+	if err != nil {
+		return false, err
+	}
+	return !lessOrEqual, nil
+}
+
+func ge(arg1, arg2 reflect.Value) (bool, error) {
+	lessThan, err := lt(arg1, arg2)
+	if err != nil {
+		return false, err
+	}
+	return !lessThan, nil
+}
+
+// sortedKeys returns a map's keys in the order text/template ranges over
+// them, for keys of the basic kinds; ok is false for other keys.
+func sortedKeys(m reflect.Value) (keys []reflect.Value, ok bool) {
+	keys = m.MapKeys()
+	var less func(a, b reflect.Value) bool
+	switch m.Type().Key().Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		less = func(a, b reflect.Value) bool { return a.Int() < b.Int() }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		less = func(a, b reflect.Value) bool { return a.Uint() < b.Uint() }
+	case reflect.String:
+		less = func(a, b reflect.Value) bool { return a.String() < b.String() }
+	case reflect.Bool:
+		less = func(a, b reflect.Value) bool { return !a.Bool() && b.Bool() }
+	default:
+		return nil, false
+	}
+	sort.Slice(keys, func(i, j int) bool { return less(keys[i], keys[j]) })
+	return keys, true
+}
+
+// isTrue is text/template's truth of a value, for if, with, and, or and
+// not; ok is false for a value that has none.
+func isTrue(val reflect.Value) (truth, ok bool) {
+	if !val.IsValid() {
+		return false, true
+	}
+	switch val.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		truth = val.Len() > 0
+	case reflect.Bool:
+		truth = val.Bool()
+	case reflect.Complex64, reflect.Complex128:
+		truth = val.Complex() != 0
+	case reflect.Chan, reflect.Func, reflect.Pointer, reflect.UnsafePointer, reflect.Interface:
+		truth = !val.IsNil()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		truth = val.Int() != 0
+	case reflect.Float32, reflect.Float64:
+		truth = val.Float() != 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		truth = val.Uint() != 0
+	case reflect.Struct:
+		truth = true
+	default:
+		return
+	}
+	return truth, true
+}
