@@ -36,13 +36,20 @@ func buildCBP(t *testing.T, base string) map[string][]byte {
 // buildCBPSite is buildCBP with the site's plan.
 func buildCBPSite(t *testing.T, base string) (map[string][]byte, *plan.Plan) {
 	t.Helper()
-	root, err := os.OpenRoot(sitetest.RepoRoot(t))
+	files, prep := buildDir(t, sitetest.RepoRoot(t), base)
+	return files, prep.Plan
+}
+
+// buildDir builds the publication in dir as stratpub build does (prepare,
+// then render each file straight into its place on disk, the streamed
+// path) and returns the files of the site.
+func buildDir(t *testing.T, dir, base string) (map[string][]byte, *build.Prepared) {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	// As stratpub build does: prepare, then render each file straight
-	// into its place on disk (the streamed path), and read the folder.
 	prep, errs := build.Prepare(context.Background(), build.Config{Source: root.FS(), BaseURL: base})
 	if len(errs) > 0 {
 		t.Fatal(errs.Err())
@@ -66,7 +73,7 @@ func buildCBPSite(t *testing.T, base string) (map[string][]byte, *plan.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return files, prep.Plan
+	return files, prep
 }
 
 // head collects the <meta>, <link> and ld+json data of a page's head.

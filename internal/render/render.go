@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template/parse"
 
 	"github.com/stratpub/stratpub/internal/diag"
@@ -425,6 +426,11 @@ func (r *Renderer) Has(path string) bool {
 	}
 	return slices.Contains(r.data, path)
 }
+
+// Compiled reports whether the theme's templates run compiled
+// (internal/tmplexec), rather than through html/template alone because they
+// use something the compiled execution does not support.
+func (r *Renderer) Compiled() bool { return r.theme.tmpl.fast != nil }
 
 // Count returns the number of files of the site.
 func (r *Renderer) Count() int { return len(r.pages) + len(r.static) + len(r.data) }
@@ -1102,9 +1108,13 @@ func (t *templates) execute(w io.Writer, kind string, data any) error {
 	return t.executePart(w, "page/"+kind, data)
 }
 
+// interpret makes every execution go through html/template, for tests
+// that compare the two.
+var interpret atomic.Bool
+
 // executePart executes the template called name.
 func (t *templates) executePart(w io.Writer, name string, data any) error {
-	if t.fast != nil {
+	if t.fast != nil && !interpret.Load() {
 		return t.fast.Execute(w, name, data)
 	}
 	return t.set.ExecuteTemplate(w, name, data)

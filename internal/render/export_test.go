@@ -1,0 +1,10 @@
+package render
+
+import "testing"
+
+// Interpret makes the templates run through html/template alone until the
+// test ends.
+func Interpret(tb testing.TB) {
+	interpret.Store(true)
+	tb.Cleanup(func() { interpret.Store(false) })
+}

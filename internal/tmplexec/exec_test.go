@@ -1,0 +1,268 @@
+package tmplexec
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The data the templates of these tests run on.
+
+type item struct {
+	N     int
+	Title string
+	Body  template.HTML
+	Link  string
+	Tags  []string
+	Attrs map[string]string
+	Next  *item
+	inner string
+}
+
+func (it *item) Upper() string                  { return strings.ToUpper(it.Title) }
+func (it *item) Join(sep string, n int) string  { return strings.Repeat(it.Title+sep, n) }
+func (it item) ValueMethod() string             { return "v:" + it.Title }
+func (it *item) Fails() (string, error)         { return "", errors.New("it fails") }
+func (it *item) Panics() string                { panic("it panics") }
+func (it *item) Maybe(ok bool) (string, error)  { return map[bool]string{true: "yes", false: "no"}[ok], nil }
+func (it *item) Any(v any) string               { return fmt.Sprintf("%T:%v", v, v) }
+func (it *item) Many(a string, b ...int) string { return fmt.Sprint(a, b) }
+
+type stringer struct{ s string }
+
+func (s stringer) String() string { return "<" + s.s + ">" }
+
+type page struct {
+	Title   string
+	Items   []*item
+	Empty   []*item
+	Nil     *item
+	Map     map[string]int
+	IntKeys map[int]string
+	Any     any
+	Iface   fmt.Stringer
+	HTML    template.HTML
+	URL     template.URL
+	Attr    template.HTMLAttr
+	JS      template.JS
+	JSStr   template.JSStr
+	Count   int
+	Flag    bool
+	Float   float64
+	Uint    uint8
+}
+
+func (p *page) Rel(u string) string { return "../" + u }
+
+func data() *page {
+	b := &item{N: 2, Title: `B & "b"`, Body: "<em>b</em>", Link: "javascript:alert(1)", Tags: nil}
+	a := &item{N: 1, Title: "A <a>", Body: "<p>a &amp; b</p>", Link: "/x y/?q=1&r=2#f", Tags: []string{"t1", "t<2>"}, Attrs: map[string]string{"k": "v"}, Next: b, inner: "secret"}
+	return &page{
+		Title: "Plan's \"title\" + more", Items: []*item{a, b}, Map: map[string]int{"b": 2, "a": 1, "c": 3},
+		IntKeys: map[int]string{3: "c", 1: "a", 2: "b"}, Any: 42, Iface: stringer{"s"},
+		HTML: "<b>bold</b> <i title=\"x>y\">it</i>", URL: "javascript:void(0)", Attr: `data-x="1"`,
+		JS: `{"a": 1}`, JSStr: `it\'s`, Count: 3, Flag: true, Float: 2.5, Uint: 7,
+	}
+}
+
+// templates exercise each construct and function the compiled execution
+// supports, each escaper with values of each type, and failures.
+var templates = []string{
+	`<h1>{{.Title}}</h1><p>{{.HTML}}</p><p title="{{.Title}}">{{.Count}} {{.Flag}} {{.Float}} {{.Uint}}</p>`,
+	`{{range .Items}}<a href="{{.Link}}" title="{{.Body}}">{{.N}}. {{.Title}} {{.Upper}} {{.ValueMethod}}</a>{{end}}`,
+	`{{range $i, $it := .Items}}{{$i}}={{$it.Title}}{{if $it.Next}} next {{$it.Next.Title}}{{else}} last{{end}};{{end}}`,
+	`{{range .Empty}}x{{else}}empty{{end}} {{range .Nil}}x{{else}}nil{{end}} {{range $k, $v := .Map}}{{$k}}:{{$v}} {{end}}{{range .IntKeys}}{{.}}{{end}}`,
+	`{{range 3}}{{.}}{{end}} {{range $i := .Count}}[{{$i}}]{{end}} {{range $x := .Items}}{{$x.N}}{{end}}`,
+	`{{with .Nil}}has{{else with .Items}}{{len .}} items{{else}}none{{end}} {{with $t := .Title}}{{$t}}{{end}}`,
+	`{{$x := 1}}{{if .Flag}}{{$x = 2}}{{end}}{{$x}} {{$y := .Title}}{{range .Items}}{{$y}}/{{$.Title}}{{end}}`,
+	`{{if and .Flag .Count}}and{{end}} {{if or .Nil .Empty}}or{{else}}neither{{end}} {{and 1 0 2}} {{or 0 "" .Title}} {{not .Flag}} {{.Count | not}}`,
+	`{{if eq .Count 3}}eq{{end}} {{if ne .Title "x"}}ne{{end}} {{if lt 1 2}}lt{{end}} {{if le .Uint 7}}le{{end}} {{if gt .Float 2.0}}gt{{end}} {{if ge .Count .Count}}ge{{end}} {{eq .Title "a" "b" .Title}}`,
+	`{{print .Title 1 2 .Nil}} {{printf "%d-%s-%v" .Count .Title .Flag}} {{println "x" .Count}} {{html .Title}} {{js .Title}} {{urlquery .Title}} {{len .Title}} {{len .Map}}`,
+	`{{index .Items 1 | printf "%v"}} {{index .Map "b"}} {{index .Map "zz"}} {{index .IntKeys 2}} {{index .Title 0}} {{with index .Items 0}}{{index .Tags 1}}{{end}}`,
+	`{{index .Items 5}}`,
+	`{{index .Nil 0}}`,
+	`{{with index .Items 0}}{{.Join ", " 2}} {{.Maybe true}} {{.Any 3}} {{.Any "s"}} {{.Any 2.5}} {{.Any nil}} {{.Many "a" 1 2}} {{.Many "b"}}{{end}}`,
+	`{{.Title | printf "%s!"}} {{"lit" | printf "%s-%s" .Title}} {{.Count | printf "%03d"}} {{(printf "%s" .Title) | len}}`,
+	`{{define "item"}}<li>{{.Title}}{{template "tags" .Tags}}</li>{{end}}{{define "tags"}}{{range .}}<span>{{.}}</span>{{end}}{{end}}<ul>{{range .Items}}{{template "item" .}}{{end}}</ul>{{template "tags"}}`,
+	`<a href="{{.URL}}">u</a><a href="/p/{{.Title}}?q={{.Title}}&amp;r={{.URL}}#{{.Title}}">v</a><a href="{{.Rel "a b/c"}}">w</a><img src="{{.Items}}" alt="{{.Nil}}">`,
+	`<title>{{.Title}} {{.HTML}}</title><textarea>{{.HTML}}{{.Title}}</textarea>`,
+	`<p title="{{.HTML}}" class='{{.Title}}' data-a="{{.Attr}}" data-n="{{.Any}}" data-s="{{.Iface}}">x</p>`,
+	`<p {{.Attr}}>a</p><p {{.Title}}>b</p><p data-{{.Count}}="1">c</p>`,
+	`<script>var a = {{.JS}}, b = {{.JSStr}}, c = {{.Title}}, d = {{.Count}}, e = {{.Items}};</script>`,
+	`<p>{{.Any}} {{.Iface}} {{.Nil}} {{.Map.a}} {{.Map.zz}} {{.Items}} {{.Empty}}</p>`,
+	`{{range .Items}}{{.Attrs.k}}{{end}}`,
+	// Failures: html/template's error is the one returned.
+	`{{.Missing}}`,
+	`{{.Nil.Title}}`,
+	`{{range .Items}}{{.Fails}}{{end}}`,
+	`{{range .Items}}{{.Panics}}{{end}}`,
+	`{{range .Items}}{{.inner}}{{end}}`,
+	`{{.Title.Foo}}`,
+	`{{lt .Title 1}}`,
+	`{{range .Flag}}x{{end}}`,
+	`{{.Rel}}`,
+	`{{.Rel "a" "b"}}`,
+	`{{len .Count}}`,
+	`{{eq .Items .Items}}`,
+	`{{with index .Items 0}}{{.Join 1 2}}{{end}}`,
+}
+
+// differs runs text on data with html/template and with Compile, and
+// describes how their results differ; "" when they do not.
+func differs(text string, data any) (string, error) {
+	want, werr := run(text, data, false)
+	got, gerr := run(text, data, true)
+	if errors.Is(gerr, ErrUnsupported) {
+		return "", gerr
+	}
+	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+		return fmt.Sprintf("error %v, html/template: %v", gerr, werr), nil
+	}
+	if got != want {
+		return fmt.Sprintf("output\n%s\nhtml/template:\n%s", got, want), nil
+	}
+	return "", nil
+}
+
+func run(text string, data any, compiled bool) (string, error) {
+	t, err := template.New("t").Parse(text)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if !compiled {
+		err := t.Execute(&b, data)
+		return b.String(), err
+	}
+	_ = t.Execute(new(strings.Builder), data) // escape
+	set, err := Compile(t, nil, "t")
+	if err != nil {
+		return "", err
+	}
+	err = set.Execute(&b, "t", data)
+	return b.String(), err
+}
+
+func TestLikeHTMLTemplate(t *testing.T) {
+	compiled := 0
+	for _, text := range templates {
+		d, err := differs(text, data())
+		if err != nil {
+			t.Logf("%s: %v", text, err)
+			continue
+		}
+		compiled++
+		if d != "" {
+			t.Errorf("%s: %s", text, d)
+		}
+	}
+	if compiled < len(templates) {
+		t.Errorf("only %d of %d templates compiled", compiled, len(templates))
+	}
+}
+
+// TestDiffersCanFail is the negative control of differs and
+// escaperMismatches: with the HTML
+// escaper's table changed to keep ampersands, an ampersand differs.
+func TestDiffersCanFail(t *testing.T) {
+	if d, err := differs(`<p>{{.}}</p>`, "a & b"); d != "" || err != nil {
+		t.Fatalf("unchanged escaper: %q, %v", d, err)
+	}
+	saved := htmlTable
+	htmlTable['&'] = ""
+	defer func() { htmlTable = saved }()
+	if d, _ := differs(`<p>{{.}}</p>`, "a & b"); d == "" {
+		t.Error("differs found no difference with a broken escaper")
+	}
+	if m := escaperMismatches("a & b"); len(m) == 0 {
+		t.Error("escaperMismatches found no difference with a broken escaper")
+	}
+}
+
+// TestCompileRefuses checks that what the compiled execution does not
+// support is refused at compile time, with ErrUnsupported.
+func TestCompileRefuses(t *testing.T) {
+	for _, text := range []string{
+		`{{range .Items}}{{break}}{{end}}`,
+		`{{range .Items}}{{continue}}{{end}}`,
+		`{{slice .Title 1}}`,
+		`{{call .Rel "x"}}`,
+		`{{(.Items).Title}}`,
+		`<p style="color: {{.Title}}">x</p>`,
+		`<img srcset="{{.Title}}">`,
+		`<!-- {{.Title}} -->`,
+		`<p title={{.Title}}>x</p>`,
+	} {
+		_, err := run(text, data(), true)
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v, want ErrUnsupported", text, err)
+		}
+	}
+}
+
+// TestEscapersLikeHTMLTemplate holds each supported escaper to
+// html/template's on values of each content type.
+func TestEscapersLikeHTMLTemplate(t *testing.T) {
+	for _, s := range []string{"", "plain", `a & b < c > d " e ' f + g`, "\x00nul", "é — ✓ \xff\xfe bad", "javascript:alert(1)", "HTTP://x", "mailto:a@b", "/a b/c?d=e&f=%zz%20#g", "%41%4", "data-x", "on click", `x="1" y`} {
+		checkEscapers(t, s)
+	}
+}
+
+func FuzzEscapers(f *testing.F) {
+	for _, s := range []string{"", `<a href="x">&amp;</a>`, "javascript:x", "%2", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkEscapers)
+}
+
+// escaperContexts place an action where html/template applies one of the
+// supported escapers, or a chain of them.
+var escaperContexts = []string{
+	`{{.}}`, `<p title="{{.}}">`, `<p title='{{.}}'>`, `<title>{{.}}</title>`, `<textarea>{{.}}</textarea>`,
+	`<a href="{{.}}">`, `<a href="/p?q={{.}}">`, `<a href="/p#{{.}}">`, `<a href="/{{.}}/x">`, `<p {{.}}>`, `<script>x = {{.}}</script>`, `<p onclick="f({{.}})">`,
+}
+
+// contextSets are escaperContexts parsed, escaped and compiled once.
+var contextSets = sync.OnceValues(func() ([]*template.Template, []*Set) {
+	var ts []*template.Template
+	var sets []*Set
+	for _, ctx := range escaperContexts {
+		t := template.Must(template.New("t").Parse(ctx))
+		_ = t.Execute(io.Discard, "")
+		set, err := Compile(t, nil, "t")
+		if err != nil {
+			panic(ctx + ": " + err.Error())
+		}
+		ts, sets = append(ts, t), append(sets, set)
+	}
+	return ts, sets
+})
+
+func checkEscapers(t *testing.T, s string) {
+	for _, m := range escaperMismatches(s) {
+		t.Error(m)
+	}
+}
+
+// escaperMismatches describes where the compiled escapers differ from
+// html/template's on s as each content type.
+func escaperMismatches(s string) []string {
+	var out []string
+	values := []any{s, template.HTML(s), template.URL(s), template.HTMLAttr(s), template.JS(s), template.JSStr(s), &s, stringer{s}, []string{s}}
+	ts, sets := contextSets()
+	for i, ctx := range escaperContexts {
+		for _, v := range values {
+			var want, got strings.Builder
+			werr := ts[i].Execute(&want, v)
+			gerr := sets[i].Execute(&got, "t", v)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) || got.String() != want.String() {
+				out = append(out, fmt.Sprintf("%s with %T %q: %q, %v; html/template: %q, %v", ctx, v, s, got.String(), gerr, want.String(), werr))
+			}
+		}
+	}
+	return out
+}
