@@ -23,12 +23,14 @@ type item struct {
 	inner string
 }
 
-func (it *item) Upper() string                  { return strings.ToUpper(it.Title) }
-func (it *item) Join(sep string, n int) string  { return strings.Repeat(it.Title+sep, n) }
-func (it item) ValueMethod() string             { return "v:" + it.Title }
-func (it *item) Fails() (string, error)         { return "", errors.New("it fails") }
+func (it *item) Upper() string                 { return strings.ToUpper(it.Title) }
+func (it *item) Join(sep string, n int) string { return strings.Repeat(it.Title+sep, n) }
+func (it item) ValueMethod() string            { return "v:" + it.Title }
+func (it *item) Fails() (string, error)        { return "", errors.New("it fails") }
 func (it *item) Panics() string                { panic("it panics") }
-func (it *item) Maybe(ok bool) (string, error)  { return map[bool]string{true: "yes", false: "no"}[ok], nil }
+func (it *item) Maybe(ok bool) (string, error) {
+	return map[bool]string{true: "yes", false: "no"}[ok], nil
+}
 func (it *item) Any(v any) string               { return fmt.Sprintf("%T:%v", v, v) }
 func (it *item) Many(a string, b ...int) string { return fmt.Sprint(a, b) }
 

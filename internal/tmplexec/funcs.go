@@ -110,7 +110,6 @@ func index(item reflect.Value, indexes ...reflect.Value) (reflect.Value, error) 
 	return item, nil
 }
 
-
 func (f *function) call(s *state, dot reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
 	if f.andOr == "" {
 		return callFunc(s, dot, f.fn, args, final)
