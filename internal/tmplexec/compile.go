@@ -152,6 +152,9 @@ func (c *compiler) pipeline(tmpl string, p *parse.PipeNode, printed bool) (*pipe
 			if !ok || len(last.Args) != 1 || escapers[id.Ident] == nil {
 				break
 			}
+			if !escapers[id.Ident].usable() {
+				return nil, nil, unsupported(tmpl, last)
+			}
 			esc = append([]*escaper{escapers[id.Ident]}, esc...)
 			cmds = cmds[:len(cmds)-1]
 		}

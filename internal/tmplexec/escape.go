@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 type contentType uint8
@@ -42,8 +43,12 @@ type escaper struct {
 	table *[256]string
 	// asIs is the content type the table escaper passes through unchanged.
 	asIs contentType
-	// real runs html/template's escaper on a value.
-	real *realEscaper
+	// real runs html/template's escaper on a value: nil for the escapers
+	// that never need it, and a nil result when this Go's html/template
+	// escapes the context differently (Compile then refuses the escaper).
+	// It is made on first use: parsing and escaping its template at start-up
+	// would cost every run of stratpub.
+	real func() *realEscaper
 }
 
 // escapers are the escapers Compile supports, by the names html/template
@@ -53,10 +58,7 @@ var escapers = map[string]*escaper{}
 func init() {
 	add := func(e *escaper, text string) {
 		if text != "" {
-			e.real = newReal(e.name, text)
-			if e.real == nil {
-				return // this Go's html/template escapes it differently: not supported
-			}
+			e.real = sync.OnceValue(func() *realEscaper { return newReal(e.name, text) })
 		}
 		escapers[e.name] = e
 	}
@@ -146,8 +148,11 @@ func (e *escaper) escape(s string, ct contentType, a any) (string, error) {
 	if out, ok := e.apply(s, ct); ok {
 		return out, nil
 	}
-	return e.real.escape(a)
+	return e.real().escape(a)
 }
+
+// usable reports whether e can escape every value.
+func (e *escaper) usable() bool { return e.real == nil || e.real() != nil }
 
 // writeEscaped writes v escaped by esc, one after the other.
 func writeEscaped(st *state, esc []*escaper, v reflect.Value) error {
