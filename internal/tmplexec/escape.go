@@ -93,7 +93,15 @@ func init() {
 		return processURL(s, true), true
 	}}, "")
 	add(&escaper{name: "_html_template_htmlnamefilter", apply: func(s string, ct contentType) (string, bool) {
-		if ct == htmlAttrType {
+		switch {
+		case ct == htmlAttrType:
+			return s, true
+		case s == "":
+			return "ZgotmplZ", true
+		case digits(s):
+			// Such as the level of <h{{.Level}}>: no attribute name is
+			// digits alone, so html/template's attribute types (which
+			// refuse names of URLs, scripts and styles) pass it.
 			return s, true
 		}
 		return "", false
@@ -107,6 +115,15 @@ func init() {
 		}
 		return "", false
 	}}, `<script>{{.}}</script>`)
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // realEscaper is html/template's escaper for a context, in a template

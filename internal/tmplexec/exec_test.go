@@ -209,7 +209,7 @@ func TestCompileRefuses(t *testing.T) {
 // TestEscapersLikeHTMLTemplate holds each supported escaper to
 // html/template's on values of each content type.
 func TestEscapersLikeHTMLTemplate(t *testing.T) {
-	for _, s := range []string{"", "plain", `a & b < c > d " e ' f + g`, "\x00nul", "é — ✓ \xff\xfe bad", "javascript:alert(1)", "HTTP://x", "mailto:a@b", "/a b/c?d=e&f=%zz%20#g", "%41%4", "data-x", "on click", `x="1" y`} {
+	for _, s := range []string{"", "2", "06", "plain", "h2", "onclick", "SRC", `a & b < c > d " e ' f + g`, "\x00nul", "é — ✓ \xff\xfe bad", "javascript:alert(1)", "HTTP://x", "mailto:a@b", "/a b/c?d=e&f=%zz%20#g", "%41%4", "data-x", "on click", `x="1" y`} {
 		checkEscapers(t, s)
 	}
 }
