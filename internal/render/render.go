@@ -125,10 +125,10 @@ type Chrome struct {
 	page  *Page
 }
 
-// chromeKey identifies the pages that share a Chrome.
+// chromeKey identifies the pages that share a Chrome, apart from their
+// goal.
 type chromeKey struct {
 	part, root, kind string
-	goal             *plan.Goal
 	print            bool
 }
 
@@ -136,22 +136,35 @@ type chromeKey struct {
 type chromeCache struct {
 	tmpl      *templates
 	goalParts map[string]bool // parts that depend on the goal (templates.goalParts)
-	parts     sync.Map        // chromeKey → template.HTML
+	parts     sync.Map        // chromeKey → *chromePart
+}
+
+// chromePart is a rendered part, and the goal it was rendered for when it
+// depends on the goal.
+type chromePart struct {
+	goal *plan.Goal
+	html template.HTML
 }
 
 // Chrome renders the part of the page shell named part (one of
 // ChromeParts, defined in the theme) with the page's Chrome, or returns
-// it as rendered for an earlier page of the same group.
+// it as rendered for an earlier page of the same group. A part that
+// depends on the goal is kept for the goal it was last rendered for:
+// pages are written in path order, goal by goal, and keeping one part for
+// each of a plan's thousands of goals would hold megabytes for nothing.
 func (pg *Page) Chrome(part string) (template.HTML, error) {
 	if !slices.Contains(ChromeParts, part) {
 		return "", fmt.Errorf("Chrome %q: the parts are %s", part, strings.Join(ChromeParts, ", "))
 	}
-	k := chromeKey{part, pg.Root, pg.Kind, nil, pg.Print}
+	k := chromeKey{part, pg.Root, pg.Kind, pg.Print}
+	var goal *plan.Goal
 	if pg.chrome.goalParts[part] {
-		k.goal = pg.Goal
+		goal = pg.Goal
 	}
-	if h, ok := pg.chrome.parts.Load(k); ok {
-		return h.(template.HTML), nil
+	if v, ok := pg.chrome.parts.Load(k); ok {
+		if p := v.(*chromePart); p.goal == goal {
+			return p.html, nil
+		}
 	}
 	c := &Chrome{Pub: pg.Pub, Plan: pg.Plan, PDF: pg.PDF, Root: pg.Root, Kind: pg.Kind, Goal: pg.Goal, Print: pg.Print, page: pg}
 	var b strings.Builder
@@ -159,7 +172,7 @@ func (pg *Page) Chrome(part string) (template.HTML, error) {
 		return "", &chromeError{err}
 	}
 	h := template.HTML(b.String())
-	pg.chrome.parts.Store(k, h)
+	pg.chrome.parts.Store(k, &chromePart{goal, h})
 	return h, nil
 }
 
