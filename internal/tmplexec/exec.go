@@ -81,15 +81,7 @@ func (s *Set) Execute(w io.Writer, name string, data any) error {
 	if c == nil {
 		return s.html.ExecuteTemplate(w, name, data)
 	}
-	st := state{set: s}
-	if sw, ok := w.(io.StringWriter); ok {
-		st.w = stringWriter{w, sw}
-	} else {
-		st.w = stringWriter{w, bytesWriter{w}}
-	}
-	dot := reflect.ValueOf(data)
-	st.vars = append(st.varBuf[:0], variable{"$", dot})
-	err := c.root.exec(&st, dot)
+	err := s.run(c, w, data)
 	if err == nil {
 		return nil
 	}
@@ -102,6 +94,26 @@ func (s *Set) Execute(w io.Writer, name string, data any) error {
 		return herr
 	}
 	return fmt.Errorf("template %s: %v (html/template executes it: a fault of the compiled execution, please report it)", name, err)
+}
+
+// run executes c. A panic (a method of data's, or a fault of this
+// package) is a failure like any other: text/template recovers from them
+// too.
+func (s *Set) run(c *code, w io.Writer, data any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: panic: %v", failure, r)
+		}
+	}()
+	st := state{set: s}
+	if sw, ok := w.(io.StringWriter); ok {
+		st.w = stringWriter{w, sw}
+	} else {
+		st.w = stringWriter{w, bytesWriter{w}}
+	}
+	dot := reflect.ValueOf(data)
+	st.vars = append(st.varBuf[:0], variable{"$", dot})
+	return c.root.exec(&st, dot)
 }
 
 // maxDepth is text/template's limit on nested template calls.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -267,4 +268,30 @@ func escaperMismatches(s string) []string {
 		}
 	}
 	return out
+}
+
+type panicNode struct{}
+
+func (panicNode) exec(*state, reflect.Value) error { panic("a fault") }
+
+// TestPanicIsAnError checks that a panic during an execution is returned
+// as an error: html/template's when it fails too, and otherwise one that
+// says the compiled execution is at fault.
+func TestPanicIsAnError(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{`<p>{{.Title}}</p>`, "a fault of the compiled execution"},
+		{`<p>{{.Missing}}</p>`, "can't evaluate field Missing"},
+	} {
+		tm := template.Must(template.New("t").Parse(c.text))
+		_ = tm.Execute(io.Discard, data())
+		set, err := Compile(tm, nil, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.byName["t"].root = panicNode{}
+		err = set.Execute(io.Discard, "t", data())
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", c.text, err, c.want)
+		}
+	}
 }
