@@ -60,7 +60,7 @@ func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*
 		if v.Kind() != reflect.Func || !goodFunc(v.Type()) {
 			return nil, fmt.Errorf("function %s: %w", name, ErrUnsupported)
 		}
-		s.funcs[name] = &function{name: name, fn: v}
+		s.funcs[name] = &function{name: name, fn: v, sig: newSignature(v.Type(), 0)}
 	}
 	c := &compiler{set: s}
 	for _, name := range names {
@@ -547,9 +547,11 @@ type step struct {
 
 // member is what a name is on a type: a method, a field, or neither.
 type member struct {
-	typ      reflect.Type // the type of the receiver, addressed where it can be
-	method   int          // the method's index, or -1
-	field    []int        // the field's index, when not a method
+	typ      reflect.Type  // the type of the receiver, addressed where it can be
+	method   int           // the method's index, or -1
+	fn       reflect.Value // the method, taking the receiver first
+	sig      *signature
+	field    []int // the field's index, when not a method
 	exported bool
 }
 
@@ -564,7 +566,7 @@ func (st *step) member(t reflect.Type) *member {
 	}
 	m := &member{typ: t, method: -1}
 	if meth, ok := t.MethodByName(st.name); ok {
-		m.method = meth.Index
+		m.method, m.fn, m.sig = meth.Index, meth.Func, newSignature(meth.Type, 1)
 	} else {
 		s := t
 		if s.Kind() == reflect.Pointer {
@@ -600,7 +602,7 @@ func (st *step) eval(s *state, dot, receiver reflect.Value, args []*arg, final r
 	}
 	m := st.member(ptr.Type())
 	if m.method >= 0 {
-		return callFunc(s, dot, ptr.Method(m.method), args, final)
+		return callFunc(s, dot, m.fn, m.sig, ptr, args, final)
 	}
 	hasArgs := len(args) > 0 || !isMissing(final)
 	switch receiver.Kind() {

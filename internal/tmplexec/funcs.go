@@ -17,6 +17,7 @@ import (
 type function struct {
 	name string
 	fn   reflect.Value
+	sig  *signature
 	// andOr is "and" or "or", which evaluate their arguments only until
 	// the result is known.
 	andOr string
@@ -110,9 +111,17 @@ func index(item reflect.Value, indexes ...reflect.Value) (reflect.Value, error) 
 	return item, nil
 }
 
+func init() {
+	for _, f := range builtins {
+		if f.andOr == "" {
+			f.sig = newSignature(f.fn.Type(), 0)
+		}
+	}
+}
+
 func (f *function) call(s *state, dot reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
 	if f.andOr == "" {
-		return callFunc(s, dot, f.fn, args, final)
+		return callFunc(s, dot, f.fn, f.sig, reflect.Value{}, args, final)
 	}
 	if len(args) == 0 && isMissing(final) {
 		return reflect.Value{}, failure
@@ -142,41 +151,62 @@ func (f *function) call(s *state, dot reflect.Value, args []*arg, final reflect.
 	return v, nil
 }
 
+// signature is what a call needs of a function's type, worked out once:
+// its parameters (after the receiver, for a method called through its
+// type's method), whether it is variadic, and whether its results suit a
+// template (goodFunc).
+type signature struct {
+	in       []reflect.Type
+	variadic bool
+	good     bool
+}
+
+func newSignature(t reflect.Type, skip int) *signature {
+	sig := &signature{variadic: t.IsVariadic(), good: goodFunc(t)}
+	for i := skip; i < t.NumIn(); i++ {
+		sig.in = append(sig.in, t.In(i))
+	}
+	return sig
+}
+
 // callFunc is text/template's evalCall: fn applied to args, then to final
-// when the call is not the first command of its pipeline.
-func callFunc(s *state, dot, fn reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
-	typ := fn.Type()
+// when the call is not the first command of its pipeline. When recv is
+// valid, fn is a method of its type, called with recv first.
+func callFunc(s *state, dot, fn reflect.Value, sig *signature, recv reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
 	numIn := len(args)
 	if !isMissing(final) {
 		numIn++
 	}
 	numFixed := len(args)
-	if typ.IsVariadic() {
-		numFixed = typ.NumIn() - 1
+	if sig.variadic {
+		numFixed = len(sig.in) - 1
 		if numIn < numFixed {
 			return reflect.Value{}, failure
 		}
-	} else if numIn != typ.NumIn() {
+	} else if numIn != len(sig.in) {
 		return reflect.Value{}, failure
 	}
-	if !goodFunc(typ) {
+	if !sig.good {
 		return reflect.Value{}, failure
 	}
-	var buf [4]reflect.Value
+	var buf [5]reflect.Value
 	argv := buf[:0]
-	if numIn > len(buf) {
-		argv = make([]reflect.Value, 0, numIn)
+	if numIn+1 > len(buf) {
+		argv = make([]reflect.Value, 0, numIn+1)
+	}
+	if recv.IsValid() {
+		argv = append(argv, recv)
 	}
 	i := 0
 	for ; i < numFixed && i < len(args); i++ {
-		v, err := args[i].value(s, dot, typ.In(i))
+		v, err := args[i].value(s, dot, sig.in[i])
 		if err != nil {
 			return reflect.Value{}, err
 		}
 		argv = append(argv, v)
 	}
-	if typ.IsVariadic() {
-		argType := typ.In(typ.NumIn() - 1).Elem()
+	if sig.variadic {
+		argType := sig.in[len(sig.in)-1].Elem()
 		for ; i < len(args); i++ {
 			v, err := args[i].value(s, dot, argType)
 			if err != nil {
@@ -186,10 +216,10 @@ func callFunc(s *state, dot, fn reflect.Value, args []*arg, final reflect.Value)
 		}
 	}
 	if !isMissing(final) {
-		t := typ.In(typ.NumIn() - 1)
-		if typ.IsVariadic() {
+		t := sig.in[len(sig.in)-1]
+		if sig.variadic {
 			if numIn-1 < numFixed {
-				t = typ.In(numIn - 1)
+				t = sig.in[numIn-1]
 			} else {
 				t = t.Elem()
 			}
