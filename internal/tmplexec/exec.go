@@ -50,6 +50,8 @@ var ErrUnsupported = errors.New("not supported by the compiled execution")
 // Compile compiles the templates of set called names, and every template
 // they call. set must be escaped already: html/template escapes a template
 // on its first execution. funcs are the functions the set was parsed with.
+// The set must use the default options (a missing map key gives the zero
+// value): Compile cannot see them.
 func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*Set, error) {
 	s := &Set{html: set, byName: map[string]*code{}, funcs: map[string]*function{}}
 	for name, fn := range builtins {
