@@ -362,16 +362,68 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) error {
 		if val.Len() == 0 {
 			break
 		}
-		keys, ok := sortedKeys(val)
-		if !ok {
-			return failure
-		}
-		for _, k := range keys {
+		for _, k := range sortedKeys(val) {
 			if err := one(k, val.MapIndex(k)); err != nil {
 				return err
 			}
 		}
 		return nil
+	case reflect.Chan:
+		if val.IsNil() {
+			break
+		}
+		if val.Type().ChanDir() == reflect.SendDir {
+			return failure
+		}
+		i := 0
+		for ; ; i++ {
+			elem, ok := val.Recv()
+			if !ok {
+				break
+			}
+			if err := one(reflect.ValueOf(i), elem); err != nil {
+				return err
+			}
+		}
+		if i > 0 {
+			return nil
+		}
+	case reflect.Func:
+		switch t := val.Type(); {
+		case t.CanSeq():
+			if len(decl) > 1 {
+				return failure
+			}
+			run := false
+			for v := range val.Seq() {
+				run = true
+				if err := one(v, v); err != nil {
+					return err
+				}
+			}
+			if run {
+				return nil
+			}
+		case t.CanSeq2():
+			run := false
+			for i, v := range val.Seq2() {
+				run = true
+				var err error
+				if len(decl) > 1 {
+					err = one(i, v)
+				} else {
+					err = one(v, i)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if run {
+				return nil
+			}
+		default:
+			return failure
+		}
 	case reflect.Invalid:
 	default:
 		return failure

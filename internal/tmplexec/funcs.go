@@ -6,11 +6,12 @@ package tmplexec
 // text/template passes them.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
 	"reflect"
-	"sort"
+	"slices"
 )
 
 // function is a function a template can call.
@@ -463,24 +464,90 @@ func ge(arg1, arg2 reflect.Value) (bool, error) {
 }
 
 // sortedKeys returns a map's keys in the order text/template ranges over
-// them, for keys of the basic kinds; ok is false for other keys.
-func sortedKeys(m reflect.Value) (keys []reflect.Value, ok bool) {
-	keys = m.MapKeys()
-	var less func(a, b reflect.Value) bool
-	switch m.Type().Key().Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		less = func(a, b reflect.Value) bool { return a.Int() < b.Int() }
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		less = func(a, b reflect.Value) bool { return a.Uint() < b.Uint() }
-	case reflect.String:
-		less = func(a, b reflect.Value) bool { return a.String() < b.String() }
-	case reflect.Bool:
-		less = func(a, b reflect.Value) bool { return !a.Bool() && b.Bool() }
-	default:
-		return nil, false
+// them (internal/fmtsort's).
+func sortedKeys(m reflect.Value) []reflect.Value {
+	keys := make([]reflect.Value, 0, m.Len())
+	it := m.MapRange()
+	for it.Next() {
+		keys = append(keys, it.Key())
 	}
-	sort.Slice(keys, func(i, j int) bool { return less(keys[i], keys[j]) })
-	return keys, true
+	slices.SortStableFunc(keys, compareKeys)
+	return keys
+}
+
+// compareKeys is internal/fmtsort's compare: the order of map keys of any
+// type a map can have.
+func compareKeys(a, b reflect.Value) int {
+	if a.Type() != b.Type() {
+		return -1 // no good answer, but not 0: they are not equal
+	}
+	switch a.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp.Compare(a.Int(), b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp.Compare(a.Uint(), b.Uint())
+	case reflect.String:
+		return cmp.Compare(a.String(), b.String())
+	case reflect.Float32, reflect.Float64:
+		return cmp.Compare(a.Float(), b.Float())
+	case reflect.Complex64, reflect.Complex128:
+		x, y := a.Complex(), b.Complex()
+		if c := cmp.Compare(real(x), real(y)); c != 0 {
+			return c
+		}
+		return cmp.Compare(imag(x), imag(y))
+	case reflect.Bool:
+		x, y := a.Bool(), b.Bool()
+		switch {
+		case x == y:
+			return 0
+		case x:
+			return 1
+		}
+		return -1
+	case reflect.Pointer, reflect.UnsafePointer:
+		return cmp.Compare(a.Pointer(), b.Pointer())
+	case reflect.Chan:
+		if c, ok := nilCompare(a, b); ok {
+			return c
+		}
+		return cmp.Compare(a.Pointer(), b.Pointer())
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compareKeys(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if c := compareKeys(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Interface:
+		if c, ok := nilCompare(a, b); ok {
+			return c
+		}
+		if c := compareKeys(reflect.ValueOf(a.Elem().Type()), reflect.ValueOf(b.Elem().Type())); c != 0 {
+			return c
+		}
+		return compareKeys(a.Elem(), b.Elem())
+	}
+	panic("bad type in compare: " + a.Type().String())
+}
+
+func nilCompare(a, b reflect.Value) (int, bool) {
+	switch {
+	case a.IsNil() && b.IsNil():
+		return 0, true
+	case a.IsNil():
+		return -1, true
+	case b.IsNil():
+		return 1, true
+	}
+	return 0, false
 }
 
 // isTrue is text/template's truth of a value, for if, with, and, or and
