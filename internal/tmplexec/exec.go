@@ -14,9 +14,10 @@
 // so the output is escaped as it would escape it, and the escapers follow
 // its code (its own functions run where they are not copied here; see
 // escape.go). A template that uses something Compile does not support
-// (break, continue, chained calls on parenthesised values, the call and
-// slice functions, a context escaper other than those of HTML text,
-// attributes and URLs) is refused, and the caller keeps html/template. When
+// (break, continue, a field of a parenthesised value, the call and slice
+// functions, an action in a context other than HTML text, RCDATA, quoted
+// attribute values, attribute names, URLs and script values) is refused,
+// and the caller keeps html/template. When
 // an execution fails, html/template runs the template again to say why, so
 // an author sees its messages and positions.
 package tmplexec
@@ -72,9 +73,6 @@ func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*
 	}
 	return s, nil
 }
-
-// Has reports whether the set holds a compiled template of that name.
-func (s *Set) Has(name string) bool { return s.byName[name] != nil }
 
 // Execute applies the template name to data, writing the output to w. Its
 // output and its errors are html/template's.
