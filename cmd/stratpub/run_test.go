@@ -153,3 +153,33 @@ func TestBuildDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBuildNotesUncompiledTheme checks that a build whose theme the
+// compiled templates refuse succeeds, and says where and why it is slower;
+// and that a build with the default theme says nothing.
+func TestBuildNotesUncompiledTheme(t *testing.T) {
+	src := sitetest.Copy(t, filepath.Join(sitetest.RepoRoot(t), "testdata", "small"))
+	code, _, e := runCmd("build", "--source", src, "--out", filepath.Join(t.TempDir(), "site"))
+	if code != 0 || e != "" {
+		t.Fatalf("default theme: exit %d, stderr %q", code, e)
+	}
+	footer, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "templates", "partials", "footer.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	footer = bytes.Replace(footer, []byte("<div class=\"wrap\">"), []byte("<div class=\"wrap\">{{range .Plan.Goals}}{{break}}{{end}}"), 1)
+	if err := os.MkdirAll(filepath.Join(src, "templates", "partials"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "templates", "partials", "footer.html"), footer, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, o, e := runCmd("build", "--source", src, "--out", filepath.Join(t.TempDir(), "site"))
+	if code != 0 || !strings.HasPrefix(o, "built ") {
+		t.Fatalf("theme with {{break}}: exit %d, %q, %q", code, o, e)
+	}
+	want := "templates/partials/footer.html:3:42: note: {{break}} is not supported by the compiled templates\n\thint: "
+	if !strings.HasPrefix(e, want) {
+		t.Errorf("stderr %q, want it to start %q", e, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stratpub/stratpub/internal/render"
@@ -53,8 +54,15 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			files, prep := buildDir(t, c.dir, c.base)
-			if got := prep.Renderer.Compiled(); got != c.compiled {
-				t.Fatalf("Compiled() = %v, want %v", got, c.compiled)
+			got, err := prep.Renderer.Compiled()
+			if got != c.compiled || (err == nil) != c.compiled {
+				t.Fatalf("Compiled() = %v, %v; want %v", got, err, c.compiled)
+			}
+			// The refused theme is refused at its {{break}}, with its position.
+			if want := "templates/partials/footer.html:2:"; !c.compiled && !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("Compiled() error %q, want one at %s", err, want)
+			} else if !c.compiled {
+				t.Logf("Compiled() error: %v", err)
 			}
 			render.Interpret(t)
 			want, _ := buildDir(t, c.dir, c.base)

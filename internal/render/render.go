@@ -442,8 +442,27 @@ func (r *Renderer) Has(path string) bool {
 
 // Compiled reports whether the theme's templates run compiled
 // (internal/tmplexec), rather than through html/template alone because they
-// use something the compiled execution does not support.
-func (r *Renderer) Compiled() bool { return r.theme.tmpl.fast != nil }
+// use something the compiled execution does not support; then err says
+// what, and where when it can.
+func (r *Renderer) Compiled() (ok bool, err error) {
+	t := r.theme.tmpl
+	if t.fast != nil {
+		return true, nil
+	}
+	hint := "the theme renders correctly, but through html/template, about three times slower; docs/templates.md says what the compiled templates support"
+	var ue *tmplexec.UnsupportedError
+	if errors.As(t.slow, &ue) {
+		if m := tmplLocation.FindStringSubmatch(ue.Location); m != nil {
+			line, _ := strconv.Atoi(m[2])
+			col, _ := strconv.Atoi(m[3])
+			return false, &diag.Error{Pos: diag.Pos{File: "templates/" + m[1], Line: line, Col: col + 1}, // text/template counts columns from 0
+				Msg: ue.Node + " is not supported by the compiled templates", Hint: hint}
+		}
+	}
+	return false, &diag.Error{Pos: diag.Pos{File: "templates"}, Msg: fmt.Sprint(t.slow), Hint: hint}
+}
+
+var tmplLocation = regexp.MustCompile(`^(.+):(\d+):(\d+)$`)
 
 // Count returns the number of files of the site.
 func (r *Renderer) Count() int { return len(r.pages) + len(r.static) + len(r.data) }
@@ -1008,8 +1027,10 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 type templates struct {
 	set *template.Template
 	// fast executes the escaped set; nil when the theme uses what it does
-	// not support (see tmplexec), and html/template executes it.
+	// not support (see tmplexec), and html/template executes it: slow says
+	// why.
 	fast *tmplexec.Set
+	slow error
 	// goalParts are the chrome parts that refer to the page's goal (see
 	// usesGoal); the others are shared by all goals.
 	goalParts map[string]bool
@@ -1111,9 +1132,7 @@ func (t *templates) escape() {
 		}
 	}
 	sort.Strings(names)
-	if fast, err := tmplexec.Compile(t.set, funcs, names...); err == nil {
-		t.fast = fast
-	}
+	t.fast, t.slow = tmplexec.Compile(t.set, funcs, names...)
 }
 
 // execute renders the page of the given kind.

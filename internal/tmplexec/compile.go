@@ -7,11 +7,30 @@ import (
 )
 
 type compiler struct {
-	set *Set
+	set  *Set
+	tree *parse.Tree // of the template being compiled
 }
 
-func unsupported(name string, n parse.Node) error {
-	return fmt.Errorf("template %s: %s: %w", name, n, ErrUnsupported)
+// UnsupportedError says where a template uses what the compiled execution
+// does not support.
+type UnsupportedError struct {
+	Template string // the template's name
+	Location string // "file:line:col" as the template's parse tree gives it
+	Node     string // the action or command, as written
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("%s: %s (template %q) is not supported by the compiled execution", e.Location, e.Node, e.Template)
+}
+
+func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
+
+func (c *compiler) unsupported(name string, n parse.Node) error {
+	e := &UnsupportedError{Template: name, Node: n.String()}
+	if c.tree != nil {
+		e.Location, _ = c.tree.ErrorContext(n)
+	}
+	return e
 }
 
 // template compiles the template called name, once.
@@ -27,7 +46,10 @@ func (c *compiler) template(name string) (*code, error) {
 	}
 	cd := &code{name: name}
 	c.set.byName[name] = cd // before its body, for templates that call themselves
+	outer := c.tree
+	c.tree = t.Tree
 	root, err := c.list(name, t.Tree.Root)
+	c.tree = outer
 	if err != nil {
 		delete(c.set.byName, name)
 		return nil, err
@@ -101,6 +123,11 @@ func (c *compiler) node(tmpl string, n parse.Node) (node, error) {
 		}
 		return &rangeNode{pipe: p, list: list, else_: else_}, nil
 	case *parse.TemplateNode:
+		if t := c.set.html.Lookup(n.Name); t == nil || t.Tree == nil || t.Tree.Root == nil {
+			// html/template names the templates it derives for other
+			// contexts apart, and keeps them to itself.
+			return nil, c.unsupported(tmpl, n)
+		}
 		called, err := c.template(n.Name)
 		if err != nil {
 			return nil, err
@@ -114,7 +141,7 @@ func (c *compiler) node(tmpl string, n parse.Node) (node, error) {
 		return tn, nil
 	}
 	// break, continue, and whatever parse adds later.
-	return nil, unsupported(tmpl, n)
+	return nil, c.unsupported(tmpl, n)
 }
 
 func (c *compiler) branch(tmpl string, with bool, pipe *parse.PipeNode, list, elseList *parse.ListNode) (node, error) {
@@ -153,7 +180,7 @@ func (c *compiler) pipeline(tmpl string, p *parse.PipeNode, printed bool) (*pipe
 				break
 			}
 			if !escapers[id.Ident].usable() {
-				return nil, nil, unsupported(tmpl, last)
+				return nil, nil, c.unsupported(tmpl, last)
 			}
 			esc = append([]*escaper{escapers[id.Ident]}, esc...)
 			cmds = cmds[:len(cmds)-1]
@@ -182,7 +209,7 @@ func (c *compiler) command(tmpl string, cmd *parse.CommandNode) (command, error)
 	case *parse.IdentifierNode:
 		fn := c.set.funcs[n.Ident]
 		if fn == nil {
-			return nil, unsupported(tmpl, n)
+			return nil, c.unsupported(tmpl, n)
 		}
 		return &funcCmd{fn: fn, args: args}, nil
 	case *parse.PipeNode:
@@ -209,7 +236,7 @@ func (c *compiler) command(tmpl string, cmd *parse.CommandNode) (command, error)
 		return &constCmd{bad: true}, nil
 	}
 	// A chain on a parenthesised value, and whatever parse adds later.
-	return nil, unsupported(tmpl, cmd)
+	return nil, c.unsupported(tmpl, cmd)
 }
 
 func steps(idents []string) []*step {
@@ -242,12 +269,12 @@ func (c *compiler) args(tmpl string, nodes []parse.Node) ([]*arg, error) {
 		case *parse.IdentifierNode:
 			fn := c.set.funcs[n.Ident]
 			if fn == nil {
-				return nil, unsupported(tmpl, n)
+				return nil, c.unsupported(tmpl, n)
 			}
 			a.eval = func(s *state, dot reflect.Value) (reflect.Value, error) { return fn.call(s, dot, nil, missingVal) }
 		case *parse.BoolNode, *parse.NumberNode, *parse.StringNode, *parse.NilNode:
 		default:
-			return nil, unsupported(tmpl, n)
+			return nil, c.unsupported(tmpl, n)
 		}
 		out = append(out, a)
 	}
