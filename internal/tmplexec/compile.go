@@ -2,6 +2,7 @@ package tmplexec
 
 import (
 	"fmt"
+	"strings"
 	"reflect"
 	"text/template/parse"
 )
@@ -16,7 +17,7 @@ type compiler struct {
 type UnsupportedError struct {
 	Template string // the template's name
 	Location string // "file:line:col" as the template's parse tree gives it
-	Node     string // the action or command, as written
+	Node     string // what is not supported, for an author
 }
 
 func (e *UnsupportedError) Error() string {
@@ -25,8 +26,29 @@ func (e *UnsupportedError) Error() string {
 
 func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
 
+// describe names what n is, for a template's author.
+func describe(n parse.Node) string {
+	switch n := n.(type) {
+	case *parse.IdentifierNode:
+		if strings.HasPrefix(n.Ident, "_html_template_") {
+			// An escaper html/template added for a context not supported.
+			return "an action inside a style, a script string, a srcset, an unquoted attribute value or a comment"
+		}
+		return fmt.Sprintf("the function %s", n.Ident)
+	case *parse.CommandNode:
+		if len(n.Args) > 0 {
+			return describe(n.Args[0])
+		}
+	case *parse.ChainNode:
+		return fmt.Sprintf("a field of a parenthesised value, %s", n)
+	case *parse.TemplateNode:
+		return fmt.Sprintf("%s inside an attribute, a script or a style", n)
+	}
+	return n.String()
+}
+
 func (c *compiler) unsupported(name string, n parse.Node) error {
-	e := &UnsupportedError{Template: name, Node: n.String()}
+	e := &UnsupportedError{Template: name, Node: describe(n)}
 	if c.tree != nil {
 		e.Location, _ = c.tree.ErrorContext(n)
 	}
@@ -139,8 +161,12 @@ func (c *compiler) node(tmpl string, n parse.Node) (node, error) {
 			}
 		}
 		return tn, nil
+	case *parse.BreakNode:
+		return breakNode{}, nil
+	case *parse.ContinueNode:
+		return continueNode{}, nil
 	}
-	// break, continue, and whatever parse adds later.
+	// Whatever parse adds later.
 	return nil, c.unsupported(tmpl, n)
 }
 

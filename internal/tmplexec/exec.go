@@ -14,7 +14,7 @@
 // so the output is escaped as it would escape it, and the escapers follow
 // its code (its own functions run where they are not copied here; see
 // escape.go). A template that uses something Compile does not support
-// (break, continue, a field of a parenthesised value, the call and slice
+// (a field of a parenthesised value, the call and slice
 // functions, an action in a context other than HTML text, RCDATA, quoted
 // attribute values, attribute names, URLs and script values) is refused,
 // and the caller keeps html/template. When
@@ -293,9 +293,14 @@ type rangeNode struct {
 	list, else_ node
 }
 
-func (n *rangeNode) exec(s *state, dot reflect.Value) error {
+func (n *rangeNode) exec(s *state, dot reflect.Value) (err error) {
 	outer := s.mark()
-	defer s.pop(outer)
+	defer func() {
+		s.pop(outer)
+		if err == errBreak {
+			err = nil
+		}
+	}()
 	v, err := n.pipe.eval(s, dot)
 	if err != nil {
 		return err
@@ -328,6 +333,9 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) error {
 		}
 		err := n.list.exec(s, elem)
 		s.pop(mark)
+		if err == errContinue {
+			return nil
+		}
 		return err
 	}
 	switch val.Kind() {
@@ -431,6 +439,22 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) error {
 	}
 	return nil
 }
+
+// breakNode and continueNode end an iteration of the range they are in
+// (parse allows them nowhere else), as the errors errBreak and
+// errContinue that the range stops.
+type (
+	breakNode    struct{}
+	continueNode struct{}
+)
+
+var (
+	errBreak    = errors.New("break outside a range")
+	errContinue = errors.New("continue outside a range")
+)
+
+func (breakNode) exec(*state, reflect.Value) error    { return errBreak }
+func (continueNode) exec(*state, reflect.Value) error { return errContinue }
 
 // templateNode is {{template "name" pipeline}}.
 type templateNode struct {

@@ -143,6 +143,8 @@ var templates = []string{
 	`{{range .Seq}}{{.}};{{end}} {{range $k, $v := .Seq2}}{{$k}}={{$v}};{{end}} {{range .Seq2}}{{.}};{{end}} {{range $i, $s := .Ch}}{{$i}}:{{$s}};{{end}}`,
 	`{{range $k, $v := .Structs}}{{$k.A}}{{$k.B}}={{$v}};{{end}} {{range $k, $v := .Floats}}{{$k}}={{$v}};{{end}} {{range $k, $v := .Ifaces}}{{$k}}={{$v}};{{end}} {{range $k, $v := .Arrays}}{{index $k 0}}{{$v}};{{end}}`,
 	`{{range $i, $v := .Seq}}{{end}}`,
+	`{{range $i, $it := .Items}}{{if eq $i 1}}{{break}}{{end}}[{{$it.N}}]{{end}} {{range .Items}}{{if .Next}}{{continue}}{{end}}<{{.N}}>{{end}} {{range .Seq}}{{if eq . 10}}{{continue}}{{end}}{{.}}{{range $.Items}}{{break}}{{end}};{{end}}`,
+	`{{range $k, $v := .Map}}{{if eq $k "b"}}{{break}}{{end}}{{$k}}{{end}}{{range .Empty}}x{{else}}{{range .Tags}}{{end}}e{{end}} {{range 5}}{{if eq . 3}}{{break}}{{end}}{{.}}{{end}}`,
 	// Failures: html/template's error is the one returned.
 	`{{.Missing}}`,
 	`{{.Nil.Title}}`,
@@ -241,8 +243,6 @@ func TestDiffersCanFail(t *testing.T) {
 // support is refused at compile time, with ErrUnsupported.
 func TestCompileRefuses(t *testing.T) {
 	for _, text := range []string{
-		`{{range .Items}}{{break}}{{end}}`,
-		`{{range .Items}}{{continue}}{{end}}`,
 		`{{slice .Title 1}}`,
 		`{{call .Rel "x"}}`,
 		`{{(.Items).Title}}`,
@@ -252,8 +252,9 @@ func TestCompileRefuses(t *testing.T) {
 		`<p title={{.Title}}>x</p>`,
 	} {
 		_, err := run(text, data(), true)
-		if !errors.Is(err, ErrUnsupported) {
-			t.Errorf("%s: %v, want ErrUnsupported", text, err)
+		var ue *UnsupportedError
+		if !errors.Is(err, ErrUnsupported) || !errors.As(err, &ue) || !strings.HasPrefix(ue.Location, "t:1:") || strings.Contains(ue.Node, "_html_template") {
+			t.Errorf("%s: %v, want an UnsupportedError at t:1: that names no escaper", text, err)
 		}
 	}
 }
