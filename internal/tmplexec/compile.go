@@ -2,8 +2,8 @@ package tmplexec
 
 import (
 	"fmt"
-	"strings"
 	"reflect"
+	"strings"
 	"text/template/parse"
 )
 
