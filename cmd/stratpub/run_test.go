@@ -167,7 +167,7 @@ func TestBuildNotesUncompiledTheme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	footer = bytes.Replace(footer, []byte("<div class=\"wrap\">"), []byte("<div class=\"wrap\">{{slice .Pub.Title 0 0}}"), 1)
+	footer = bytes.Replace(footer, []byte("<div class=\"wrap\">"), []byte("<div class=\"wrap\">{{if false}}{{call .Rel \"x\"}}{{end}}"), 1)
 	if err := os.MkdirAll(filepath.Join(src, "templates", "partials"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -176,9 +176,9 @@ func TestBuildNotesUncompiledTheme(t *testing.T) {
 	}
 	code, o, e := runCmd("build", "--source", src, "--out", filepath.Join(t.TempDir(), "site"))
 	if code != 0 || !strings.HasPrefix(o, "built ") {
-		t.Fatalf("theme with slice: exit %d, %q, %q", code, o, e)
+		t.Fatalf("theme with call: exit %d, %q, %q", code, o, e)
 	}
-	want := "templates/partials/footer.html:3:21: note: the function slice is not supported by the compiled templates\n\thint: "
+	want := "templates/partials/footer.html:3:33: note: the function call is not supported by the compiled templates\n\thint: "
 	if !strings.HasPrefix(e, want) {
 		t.Errorf("stderr %q, want it to start %q", e, want)
 	}

@@ -24,7 +24,7 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 	if _, err := scale.Dir(context.Background(), os.DirFS(repo), 3, scaled); err != nil {
 		t.Fatal(err)
 	}
-	// A theme the compiled execution refuses (slice) runs through
+	// A theme the compiled execution refuses (call) runs through
 	// html/template, and builds the same site.
 	refused := t.TempDir()
 	if err := os.CopyFS(refused, os.DirFS(filepath.Join(repo, "testdata", "small"))); err != nil {
@@ -34,7 +34,7 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	footer = bytes.Replace(footer, []byte(`<footer class="site-footer">`), []byte(`<footer class="site-footer">{{slice .Pub.Title 0 0}}`), 1)
+	footer = bytes.Replace(footer, []byte(`<footer class="site-footer">`), []byte(`<footer class="site-footer">{{if false}}{{call .Rel "x"}}{{end}}`), 1)
 	if err := os.MkdirAll(filepath.Join(refused, "templates", "partials"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 		{"CBP with a base URL", repo, baseURL, true},
 		{"testdata/small", filepath.Join(repo, "testdata", "small"), "", true},
 		{"N=3", scaled, "", true},
-		{"a theme with slice", refused, "", false},
+		{"a theme with call", refused, "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			files, prep := buildDir(t, c.dir, c.base)
@@ -57,7 +57,7 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 			if got != c.compiled || (err == nil) != c.compiled {
 				t.Fatalf("Compiled() = %v, %v; want %v", got, err, c.compiled)
 			}
-			// The refused theme is refused at its slice, with its position.
+			// The refused theme is refused at its call, with its position.
 			if want := "templates/partials/footer.html:2:"; !c.compiled && !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("Compiled() error %q, want one at %s", err, want)
 			} else if !c.compiled {

@@ -13,13 +13,12 @@
 // Only what html/template does is done: the trees are the ones it escaped,
 // so the output is escaped as it would escape it, and the escapers follow
 // its code (its own functions run where they are not copied here; see
-// escape.go). A template that uses something Compile does not support
-// (a field of a parenthesised value, the call and slice
-// functions, an action in a context other than HTML text, RCDATA, quoted
-// attribute values, attribute names, URLs and script values) is refused,
-// and the caller keeps html/template. When
-// an execution fails, html/template runs the template again to say why, so
-// an author sees its messages and positions.
+// escape.go). A template that uses something Compile does not support (a
+// field of a parenthesised value, the call function, an action in a
+// context other than HTML text, RCDATA, quoted attribute values, attribute
+// names, URLs and script values) is refused, and the caller keeps
+// html/template. When an execution fails, html/template runs the template
+// again to say why, so an author sees its messages and positions.
 package tmplexec
 
 import (

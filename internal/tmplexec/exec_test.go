@@ -129,6 +129,9 @@ var templates = []string{
 	`{{print .Title 1 2 .Nil}} {{printf "%d-%s-%v" .Count .Title .Flag}} {{println "x" .Count}} {{html .Title}} {{js .Title}} {{urlquery .Title}} {{len .Title}} {{len .Map}}`,
 	`{{index .Items 1 | printf "%v"}} {{index .Map "b"}} {{index .Map "zz"}} {{index .IntKeys 2}} {{index .Title 0}} {{with index .Items 0}}{{index .Tags 1}}{{end}}`,
 	`{{index .Items 5}}`,
+	`{{slice .Title 1 3}} {{slice .Title 2}} {{len (slice .Items 1)}} {{range slice .Items 0 1}}{{.N}}{{end}} {{with index .Items 0}}{{slice .Tags 0 1 2}}{{end}}`,
+	`{{slice .Title 3 1}}`,
+	`{{slice .Title 0 1 2}}`,
 	`{{index .Nil 0}}`,
 	`{{with index .Items 0}}{{.Join ", " 2}} {{.Maybe true}} {{.Any 3}} {{.Any "s"}} {{.Any 2.5}} {{.Any nil}} {{.Many "a" 1 2}} {{.Many "b"}}{{end}}`,
 	`{{.Title | printf "%s!"}} {{"lit" | printf "%s-%s" .Title}} {{.Count | printf "%03d"}} {{(printf "%s" .Title) | len}}`,
@@ -243,7 +246,6 @@ func TestDiffersCanFail(t *testing.T) {
 // support is refused at compile time, with ErrUnsupported.
 func TestCompileRefuses(t *testing.T) {
 	for _, text := range []string{
-		`{{slice .Title 1}}`,
 		`{{call .Rel "x"}}`,
 		`{{(.Items).Title}}`,
 		`<p style="color: {{.Title}}">x</p>`,
