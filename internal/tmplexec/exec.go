@@ -337,6 +337,20 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) (err error) {
 		}
 		return err
 	}
+	// seq ranges over the values of val.Seq(): the integers below an
+	// integer, or what an iterator function yields, one variable at most.
+	seq := func() (ran bool, err error) {
+		if len(decl) > 1 {
+			return false, failure
+		}
+		for v := range val.Seq() {
+			ran = true
+			if err := one(v, v); err != nil {
+				return true, err
+			}
+		}
+		return ran, nil
+	}
 	switch val.Kind() {
 	case reflect.Array, reflect.Slice:
 		if val.Len() == 0 {
@@ -350,18 +364,8 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) (err error) {
 		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if len(decl) > 1 {
-			return failure
-		}
-		run := false
-		for v := range val.Seq() {
-			run = true
-			if err := one(v, v); err != nil {
-				return err
-			}
-		}
-		if run {
-			return nil
+		if ran, err := seq(); ran || err != nil {
+			return err
 		}
 	case reflect.Map:
 		if val.Len() == 0 {
@@ -396,18 +400,8 @@ func (n *rangeNode) exec(s *state, dot reflect.Value) (err error) {
 	case reflect.Func:
 		switch t := val.Type(); {
 		case t.CanSeq():
-			if len(decl) > 1 {
-				return failure
-			}
-			run := false
-			for v := range val.Seq() {
-				run = true
-				if err := one(v, v); err != nil {
-					return err
-				}
-			}
-			if run {
-				return nil
+			if ran, err := seq(); ran || err != nil {
+				return err
 			}
 		case t.CanSeq2():
 			run := false
