@@ -185,9 +185,11 @@ func (c *Converter) convert(src []byte, env Env) Result {
 				render(&nb, ch)
 			}
 			id := env.IDPrefix + "fn-" + strconv.Itoa(f.Index)
+			h := strings.TrimSpace(nb.String())
 			res.Footnotes = append(res.Footnotes, Footnote{
 				N: f.Index, ID: id, Back: env.IDPrefix + "fnref-" + strconv.Itoa(f.Index),
-				HTML: strings.TrimSpace(nb.String()), Text: strings.TrimSpace(plain(f, src)),
+				// The text a reader sees, as a body's (TextOf).
+				HTML: h, Text: TextOf(h),
 			})
 		}
 		fl.Parent().RemoveChild(fl.Parent(), fl)

@@ -106,3 +106,23 @@ func TestConvertLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestFootnoteText checks that a footnote's text is what a reader sees of
+// it, as a body's is (TextOf): escapes and character references decoded,
+// an empty reference shown as its target's title, no Markdown syntax.
+func TestFootnoteText(t *testing.T) {
+	env := Env{HeadingBase: 1, Ref: func(id string) (Target, bool) {
+		return Target{URL: "goals/1/index.html", Title: "Goal 1: ONE"}, id == "goal-1"
+	}}
+	res := New(false).Convert([]byte("Body.[^1]\n\n[^1]: A \\*starred\\* &amp; *emphatic* note on [](ref:goal-1), `code` and <b>tags</b>."), env)
+	if len(res.Footnotes) != 1 {
+		t.Fatalf("footnotes: %+v", res.Footnotes)
+	}
+	f := res.Footnotes[0]
+	if want := "A *starred* & emphatic note on Goal 1: ONE, code and <b>tags</b>."; f.Text != want {
+		t.Errorf("footnote text %q, want %q (HTML %s)", f.Text, want, f.HTML)
+	}
+	if f.Text != TextOf(f.HTML) {
+		t.Errorf("footnote text %q is not TextOf its HTML %q", f.Text, TextOf(f.HTML))
+	}
+}
