@@ -1,7 +1,7 @@
 package tmplexec
 
 // The escapers below are html/template's (Copyright 2011 The Go Authors;
-// BSD-style licence, see the LICENSE file of the Go distribution) for the
+// BSD-style licence, in LICENSE.go-authors) for the
 // contexts of HTML text, quoted attributes, RCDATA elements and URLs,
 // written to skip their allocations where nothing changes. Where they take
 // a turn that depends on more of html/template (an attribute value given

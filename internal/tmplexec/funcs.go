@@ -1,7 +1,8 @@
 package tmplexec
 
 // The builtin functions below are text/template's (Copyright 2011 The Go
-// Authors; BSD-style licence, see the LICENSE file of the Go distribution),
+// Authors; BSD-style licence, in LICENSE.go-authors), and sortedKeys
+// follows internal/fmtsort,
 // with the same signatures, so that they take their arguments as
 // text/template passes them.
 
