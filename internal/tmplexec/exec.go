@@ -19,6 +19,10 @@
 // names, URLs and script values) is refused, and the caller keeps
 // html/template. When an execution fails, html/template runs the template
 // again to say why, so an author sees its messages and positions.
+//
+// Where it evaluates as text/template does (fields, calls, arguments,
+// truth, printing, range), the code follows text/template's exec.go
+// (Copyright 2011 The Go Authors; BSD-style licence, in LICENSE.go-authors).
 package tmplexec
 
 import (

@@ -1,10 +1,9 @@
 package tmplexec
 
-// The builtin functions below are text/template's (Copyright 2011 The Go
-// Authors; BSD-style licence, in LICENSE.go-authors), and sortedKeys
-// follows internal/fmtsort,
-// with the same signatures, so that they take their arguments as
-// text/template passes them.
+// The builtin functions below are text/template's, with the same
+// signatures, so that they take their arguments as text/template passes
+// them; compareKeys is internal/fmtsort's. Both are Copyright 2011 The Go
+// Authors (BSD-style licence, in LICENSE.go-authors).
 
 import (
 	"cmp"
