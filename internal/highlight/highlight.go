@@ -137,9 +137,9 @@ var (
 func Lexer(lang string) chroma.Lexer {
 	lexersOnce.Do(func() {
 		lexers = map[string]chroma.Lexer{
-			"json":     jsonLexer,
-			"csv":      csvLexer,
-			"xml":      xmlLexer,
+			"json":     handJSON,
+			"csv":      handCSV,
+			"xml":      handXML,
 			"yaml":     yamlLexer,
 			"markdown": markdownLexer,
 			"html":     htmlLexer,
@@ -156,45 +156,6 @@ func Lexer(lang string) chroma.Lexer {
 var (
 	plainLexer = chroma.MustNewLexer(&chroma.Config{Name: "plain"}, func() chroma.Rules {
 		return chroma.Rules{"root": {{Pattern: `(?s).+`, Type: chroma.Text}}}
-	})
-	jsonLexer = chroma.MustNewLexer(&chroma.Config{Name: "JSON"}, func() chroma.Rules {
-		return chroma.Rules{"root": {
-			{Pattern: `\s+`, Type: chroma.Text},
-			{Pattern: `"(?:\\.|[^"\\])*"(?=\s*:)`, Type: chroma.NameTag},
-			{Pattern: `"(?:\\.|[^"\\])*"`, Type: chroma.LiteralString},
-			{Pattern: `-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`, Type: chroma.LiteralNumber},
-			{Pattern: `\b(?:true|false|null)\b`, Type: chroma.KeywordConstant},
-			{Pattern: `[{}\[\],:]`, Type: chroma.Punctuation},
-			{Pattern: `.`, Type: chroma.Text},
-		}}
-	})
-	csvLexer = chroma.MustNewLexer(&chroma.Config{Name: "CSV"}, func() chroma.Rules {
-		return chroma.Rules{"root": {
-			{Pattern: `"(?:[^"]|"")*"`, Type: chroma.LiteralString},
-			{Pattern: `,`, Type: chroma.Punctuation},
-			{Pattern: `\r?\n`, Type: chroma.Text},
-			{Pattern: `[^,"\r\n]+`, Type: chroma.Text},
-		}}
-	})
-	xmlLexer = chroma.MustNewLexer(&chroma.Config{Name: "XML"}, func() chroma.Rules {
-		return chroma.Rules{
-			"root": {
-				{Pattern: `<!--(?s:.*?)-->`, Type: chroma.Comment},
-				{Pattern: `<\?(?s:.*?)\?>`, Type: chroma.CommentPreproc},
-				{Pattern: `</?[\w:.-]+`, Type: chroma.NameTag, Mutator: chroma.Push("tag")},
-				{Pattern: `&[\w#]+;`, Type: chroma.LiteralStringEscape},
-				{Pattern: `[^<&]+`, Type: chroma.Text},
-				{Pattern: `.`, Type: chroma.Text},
-			},
-			"tag": {
-				{Pattern: `\s+`, Type: chroma.Text},
-				{Pattern: `[\w:.-]+(?=\s*=)`, Type: chroma.NameAttribute},
-				{Pattern: `=`, Type: chroma.Operator},
-				{Pattern: `"[^"]*"|'[^']*'`, Type: chroma.LiteralString},
-				{Pattern: `/?>`, Type: chroma.NameTag, Mutator: chroma.Pop(1)},
-				{Pattern: `.`, Type: chroma.Text},
-			},
-		}
 	})
 	yamlLexer = chroma.MustNewLexer(&chroma.Config{Name: "YAML"}, func() chroma.Rules {
 		return chroma.Rules{"root": yamlRules()}
