@@ -201,9 +201,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trace: prepare %v, render and write %v\n", prepared.Sub(start), time.Since(prepared))
 	}
 	fmt.Fprintf(stdout, "built %d pages, %d files in %d ms → %s\n", pages, files, time.Since(start).Milliseconds(), *out)
-	if ok, why := prep.Renderer.Compiled(); !ok {
+	if why := prep.Renderer.Interpreted(); why != nil {
 		// Not a failure: the site is the same, made more slowly.
-		note := *why.(*diag.Error)
+		note := *why
 		note.Msg = "note: " + note.Msg
 		fmt.Fprintln(stderr, note.Error())
 	}

@@ -80,18 +80,26 @@ func lexJSON(t []rune, emit func(chroma.TokenType, []rune)) {
 	for i := 0; i < len(t); {
 		r := t[i]
 		end, typ := i+1, chroma.Text
+		// The rules are tried in order; each applies to its own first
+		// runes, and a rule that does not match leaves the rune as text.
 		switch {
 		case isSpace(r):
 			end = run(t, i, isSpace)
-		case r == '"' && jsonString(t, i) > 0:
-			end, typ = jsonString(t, i), chroma.LiteralString
-			if k := run(t, end, isSpace); k < len(t) && t[k] == ':' {
-				typ = chroma.NameTag
+		case r == '"':
+			if e := jsonString(t, i); e > 0 {
+				end, typ = e, chroma.LiteralString
+				if k := run(t, end, isSpace); k < len(t) && t[k] == ':' {
+					typ = chroma.NameTag
+				}
 			}
-		case (r == '-' || isDigit(r)) && jsonNumber(t, i) > 0:
-			end, typ = jsonNumber(t, i), chroma.LiteralNumber
-		case (r == 't' || r == 'f' || r == 'n') && keyword(t, i) > 0:
-			end, typ = keyword(t, i), chroma.KeywordConstant
+		case r == '-' || isDigit(r):
+			if e := jsonNumber(t, i); e > 0 {
+				end, typ = e, chroma.LiteralNumber
+			}
+		case r == 't' || r == 'f' || r == 'n':
+			if e := keyword(t, i); e > 0 {
+				end, typ = e, chroma.KeywordConstant
+			}
 		case r == '{' || r == '}' || r == '[' || r == ']' || r == ',' || r == ':':
 			typ = chroma.Punctuation
 		}
@@ -148,7 +156,7 @@ func keyword(t []rune, i int) int {
 	}
 	for _, w := range []string{"true", "false", "null"} {
 		end := i + len(w)
-		if end <= len(t) && string(t[i:end]) == w && (end == len(t) || !isWord(t[end])) {
+		if hasPrefix(t, i, w) && (end == len(t) || !isWord(t[end])) {
 			return end
 		}
 	}
@@ -213,16 +221,21 @@ func lexXML(t []rune, emit func(chroma.TokenType, []rune)) {
 		r := t[i]
 		end, typ := i+1, chroma.Text
 		if !inTag {
-			switch {
-			case r == '<' && hasPrefix(t, i, "<!--") && find(t, i+4, "-->") >= 0:
-				end, typ = find(t, i+4, "-->")+3, chroma.Comment
-			case r == '<' && hasPrefix(t, i, "<?") && find(t, i+2, "?>") >= 0:
-				end, typ = find(t, i+2, "?>")+2, chroma.CommentPreproc
-			case r == '<' && tagName(t, i) > 0:
-				end, typ, inTag = tagName(t, i), chroma.NameTag, true
-			case r == '&' && entity(t, i) > 0:
-				end, typ = entity(t, i), chroma.LiteralStringEscape
-			case r != '<' && r != '&':
+			switch r {
+			case '<':
+				if e := markup(t, i); e > 0 {
+					end, typ = e, chroma.CommentPreproc
+					if hasPrefix(t, i, "<!--") {
+						typ = chroma.Comment
+					}
+				} else if e := tagName(t, i); e > 0 {
+					end, typ, inTag = e, chroma.NameTag, true
+				}
+			case '&':
+				if e := entity(t, i); e > 0 {
+					end, typ = e, chroma.LiteralStringEscape
+				}
+			default:
 				end = run(t, i, func(r rune) bool { return r != '<' && r != '&' })
 			}
 		} else {
@@ -236,8 +249,10 @@ func lexXML(t []rune, emit func(chroma.TokenType, []rune)) {
 				}
 			case r == '=':
 				typ = chroma.Operator
-			case (r == '"' || r == '\'') && find(t, i+1, string(r)) >= 0:
-				end, typ = find(t, i+1, string(r))+1, chroma.LiteralString
+			case r == '"' || r == '\'':
+				if j := find(t, i+1, string(r)); j >= 0 {
+					end, typ = j+1, chroma.LiteralString
+				}
 			case r == '>':
 				typ, inTag = chroma.NameTag, false
 			case r == '/' && i+1 < len(t) && t[i+1] == '>':
@@ -247,6 +262,19 @@ func lexXML(t []rune, emit func(chroma.TokenType, []rune)) {
 		emit(typ, t[i:end])
 		i = end
 	}
+}
+
+// markup returns the end of a comment <!--(?s:.*?)--> or of a
+// processing instruction <\?(?s:.*?)\?> at i, or 0.
+func markup(t []rune, i int) int {
+	for _, m := range [][2]string{{"<!--", "-->"}, {"<?", "?>"}} {
+		if hasPrefix(t, i, m[0]) {
+			if j := find(t, i+len(m[0]), m[1]); j >= 0 {
+				return j + len(m[1])
+			}
+		}
+	}
+	return 0
 }
 
 // isName is [\w:.-].
@@ -273,8 +301,17 @@ func entity(t []rune, i int) int {
 	return 0
 }
 
+// hasPrefix reports whether t holds p, which is ASCII, at i.
 func hasPrefix(t []rune, i int, p string) bool {
-	return i+len(p) <= len(t) && string(t[i:i+len(p)]) == p
+	if i+len(p) > len(t) {
+		return false
+	}
+	for k := 0; k < len(p); k++ {
+		if t[i+k] != rune(p[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // find returns the index of the first p in t from i, or -1.

@@ -52,19 +52,26 @@ func TestCompiledLikeHTMLTemplate(t *testing.T) {
 		{"a theme with call", refused, "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			render.Interpretations()
 			files, prep := buildDir(t, c.dir, c.base)
-			got, err := prep.Renderer.Compiled()
-			if got != c.compiled || (err == nil) != c.compiled {
-				t.Fatalf("Compiled() = %v, %v; want %v", got, err, c.compiled)
+			err := prep.Renderer.Interpreted()
+			if (err == nil) != c.compiled {
+				t.Fatalf("Interpreted() = %v; want compiled %v", err, c.compiled)
+			}
+			if n := render.Interpretations(); (n == 0) != c.compiled {
+				t.Fatalf("%d executions through html/template; want compiled %v", n, c.compiled)
 			}
 			// The refused theme is refused at its call, with its position.
 			if want := "templates/partials/footer.html:2:"; !c.compiled && !strings.HasPrefix(err.Error(), want) {
-				t.Errorf("Compiled() error %q, want one at %s", err, want)
+				t.Errorf("Interpreted() %q, want an error at %s", err, want)
 			} else if !c.compiled {
-				t.Logf("Compiled() error: %v", err)
+				t.Logf("Interpreted(): %v", err)
 			}
 			render.Interpret(t)
 			want, _ := buildDir(t, c.dir, c.base)
+			if render.Interpretations() == 0 {
+				t.Fatal("Interpret: no execution went through html/template")
+			}
 			for _, d := range diffFiles(files, want) {
 				t.Error(d)
 			}

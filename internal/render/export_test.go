@@ -8,3 +8,7 @@ func Interpret(tb testing.TB) {
 	interpret.Store(true)
 	tb.Cleanup(func() { interpret.Store(false) })
 }
+
+// Interpreted returns how many executions went through html/template
+// since the last call.
+func Interpretations() int64 { return interpreted.Swap(0) }

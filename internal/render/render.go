@@ -357,11 +357,10 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like *Renderer) *Rendere
 		if _, ok := th.assets[a.Name]; ok {
 			continue
 		}
-		write := a.WriteTo
-		f := s.addLazyAsset(a, write)
-		r.lazy[f.Path] = &lazyFile{write: write, bytes: sync.OnceValues(func() ([]byte, error) {
+		f := s.addLazyAsset(a)
+		r.lazy[f.Path] = &lazyFile{write: a.WriteTo, bytes: sync.OnceValues(func() ([]byte, error) {
 			var b bytes.Buffer
-			_, err := write(&b)
+			_, err := a.WriteTo(&b)
 			return b.Bytes(), err
 		})}
 		files = append(files, f)
@@ -440,29 +439,22 @@ func (r *Renderer) Has(path string) bool {
 	return slices.Contains(r.data, path)
 }
 
-// Compiled reports whether the theme's templates run compiled
-// (internal/tmplexec), rather than through html/template alone because they
-// use something the compiled execution does not support; then err says
-// what, and where when it can.
-func (r *Renderer) Compiled() (ok bool, err error) {
+// Interpreted says why the theme's templates run through html/template
+// alone, because they use something the compiled execution
+// (internal/tmplexec) does not support, and where when it can; it is nil
+// when they run compiled.
+func (r *Renderer) Interpreted() *diag.Error {
 	t := r.theme.tmpl
 	if t.fast != nil {
-		return true, nil
+		return nil
 	}
 	hint := "the theme renders correctly, but through html/template, about three times slower; docs/templates.md says what the compiled templates support"
-	var ue *tmplexec.UnsupportedError
-	if errors.As(t.slow, &ue) {
-		if m := tmplLocation.FindStringSubmatch(ue.Location); m != nil {
-			line, _ := strconv.Atoi(m[2])
-			col, _ := strconv.Atoi(m[3])
-			return false, &diag.Error{Pos: diag.Pos{File: "templates/" + m[1], Line: line, Col: col + 1}, // text/template counts columns from 0
-				Msg: ue.Node + " is not supported by the compiled templates", Hint: hint}
-		}
+	if ue := (*tmplexec.UnsupportedError)(nil); errors.As(t.slow, &ue) && ue.File != "" {
+		return &diag.Error{Pos: diag.Pos{File: "templates/" + ue.File, Line: ue.Line, Col: ue.Col},
+			Msg: ue.Node + " is not supported by the compiled templates", Hint: hint}
 	}
-	return false, &diag.Error{Pos: diag.Pos{File: "templates"}, Msg: fmt.Sprint(t.slow), Hint: hint}
+	return &diag.Error{Pos: diag.Pos{File: "templates"}, Msg: fmt.Sprint(t.slow), Hint: hint}
 }
-
-var tmplLocation = regexp.MustCompile(`^(.+):(\d+):(\d+)$`)
 
 // Count returns the number of files of the site.
 func (r *Renderer) Count() int { return len(r.pages) + len(r.static) + len(r.data) }
@@ -892,16 +884,15 @@ func (s *Site) addAsset(logical string, data []byte) File {
 	return f
 }
 
-// addLazyAsset registers la, whose contents write writes, named by its
-// Sum; its integrity value, when needed and not given, is hashed as it is
-// written.
-func (s *Site) addLazyAsset(la LazyAsset, write func(io.Writer) (int64, error)) File {
+// addLazyAsset registers la, named by its Sum; its integrity value, when
+// needed and not given, is hashed as la writes it.
+func (s *Site) addLazyAsset(la LazyAsset) File {
 	a := asset{path: assetPath(la.Name, la.Sum)}
 	if s.Pub.BaseURL != "" {
 		sum := la.SHA384
 		if sum == nil {
 			h := sha512.New384()
-			_, _ = write(h) // a hash.Hash never fails to write
+			_, _ = la.WriteTo(h) // a hash.Hash never fails to write
 			sum = h.Sum(nil)
 		}
 		a.sri = integrity(sum)
@@ -1141,14 +1132,19 @@ func (t *templates) execute(w io.Writer, kind string, data any) error {
 }
 
 // interpret makes every execution go through html/template, for tests
-// that compare the two.
-var interpret atomic.Bool
+// that compare the two; interpreted counts those executions, so that such
+// a test can tell that they were.
+var (
+	interpret   atomic.Bool
+	interpreted atomic.Int64
+)
 
 // executePart executes the template called name.
 func (t *templates) executePart(w io.Writer, name string, data any) error {
 	if t.fast != nil && !interpret.Load() {
 		return t.fast.Execute(w, name, data)
 	}
+	interpreted.Add(1)
 	return t.set.ExecuteTemplate(w, name, data)
 }
 

@@ -1,8 +1,10 @@
 package tmplexec
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"text/template/parse"
 )
@@ -16,12 +18,14 @@ type compiler struct {
 // does not support.
 type UnsupportedError struct {
 	Template string // the template's name
-	Location string // "file:line:col" as the template's parse tree gives it
+	File     string // the file the template was parsed from, "" if unknown
+	Line     int    // 1-based
+	Col      int    // 1-based, in bytes
 	Node     string // what is not supported, for an author
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("%s: %s (template %q) is not supported by the compiled execution", e.Location, e.Node, e.Template)
+	return fmt.Sprintf("%s:%d:%d: %s (template %q) is not supported by the compiled execution", e.File, e.Line, e.Col, e.Node, e.Template)
 }
 
 func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
@@ -50,10 +54,24 @@ func describe(n parse.Node) string {
 func (c *compiler) unsupported(name string, n parse.Node) error {
 	e := &UnsupportedError{Template: name, Node: describe(n)}
 	if c.tree != nil {
-		e.Location, _ = c.tree.ErrorContext(n)
+		// "file:line:col", the column counted from 0.
+		loc, _ := c.tree.ErrorContext(n)
+		if i := strings.LastIndexByte(loc, ':'); i > 0 {
+			if j := strings.LastIndexByte(loc[:i], ':'); j > 0 {
+				e.File = loc[:j]
+				e.Line, _ = strconv.Atoi(loc[j+1 : i])
+				col, _ := strconv.Atoi(loc[i+1:])
+				e.Col = col + 1
+			}
+		}
 	}
 	return e
 }
+
+// errNoTemplate is the error of template for a name html/template has no
+// escaped template of: it names the templates it derives for other
+// contexts apart, and keeps them to itself.
+var errNoTemplate = fmt.Errorf("no such escaped template: %w", ErrUnsupported)
 
 // template compiles the template called name, once.
 func (c *compiler) template(name string) (*code, error) {
@@ -62,11 +80,9 @@ func (c *compiler) template(name string) (*code, error) {
 	}
 	t := c.set.html.Lookup(name)
 	if t == nil || t.Tree == nil || t.Tree.Root == nil {
-		// html/template names the templates it derives for other contexts
-		// apart, and keeps them to itself.
-		return nil, fmt.Errorf("template %q: no such escaped template: %w", name, ErrUnsupported)
+		return nil, fmt.Errorf("template %q: %w", name, errNoTemplate)
 	}
-	cd := &code{name: name}
+	cd := &code{}
 	c.set.byName[name] = cd // before its body, for templates that call themselves
 	outer := c.tree
 	c.tree = t.Tree
@@ -145,12 +161,10 @@ func (c *compiler) node(tmpl string, n parse.Node) (node, error) {
 		}
 		return &rangeNode{pipe: p, list: list, else_: else_}, nil
 	case *parse.TemplateNode:
-		if t := c.set.html.Lookup(n.Name); t == nil || t.Tree == nil || t.Tree.Root == nil {
-			// html/template names the templates it derives for other
-			// contexts apart, and keeps them to itself.
-			return nil, c.unsupported(tmpl, n)
-		}
 		called, err := c.template(n.Name)
+		if errors.Is(err, errNoTemplate) {
+			return nil, c.unsupported(tmpl, n) // where it is called
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,9 @@ const (
 	jsStrType
 	urlType
 	srcsetType
+	// noType is no content type: the asIs of an escaper that passes
+	// nothing through unchanged.
+	noType contentType = 255
 )
 
 // escaper is one of the functions html/template adds to actions.
@@ -68,13 +71,13 @@ func init() {
 		}
 		return replace(s, &htmlTable), true
 	}}, "")
-	add(&escaper{name: "_html_template_attrescaper", table: &htmlTable, asIs: 255, apply: func(s string, ct contentType) (string, bool) {
+	add(&escaper{name: "_html_template_attrescaper", table: &htmlTable, asIs: noType, apply: func(s string, ct contentType) (string, bool) {
 		if ct == htmlType {
 			return "", false // stripTags
 		}
 		return replace(s, &htmlTable), true
 	}}, `<p title="{{.}}">`)
-	add(&escaper{name: "_html_template_rcdataescaper", table: &htmlTable, asIs: 255, apply: func(s string, ct contentType) (string, bool) {
+	add(&escaper{name: "_html_template_rcdataescaper", table: &htmlTable, asIs: noType, apply: func(s string, ct contentType) (string, bool) {
 		if ct == htmlType {
 			return replace(s, &htmlNormTable), true
 		}
@@ -202,23 +205,8 @@ func stringify(v reflect.Value) (string, contentType) {
 		return "", plainType
 	}
 	if v.Kind() == reflect.String {
-		switch v.Type() {
-		case stringType:
-			return v.String(), plainType
-		case htmlT:
-			return v.String(), htmlType
-		case urlT:
-			return v.String(), urlType
-		case htmlAttrT:
-			return v.String(), htmlAttrType
-		case jsT:
-			return v.String(), jsType
-		case jsStrT:
-			return v.String(), jsStrType
-		case cssT:
-			return v.String(), cssType
-		case srcsetT:
-			return v.String(), srcsetType
+		if ct, ok := contentOf(v.Type()); ok {
+			return v.String(), ct
 		}
 	}
 	if v.Kind() == reflect.Int && v.Type() == intT {
@@ -238,24 +226,35 @@ var (
 	intT      = reflect.TypeFor[int]()
 )
 
+// contentOf is the content type of a value of type t, a string or one of
+// html/template's typed strings; ok is false for any other type.
+func contentOf(t reflect.Type) (ct contentType, ok bool) {
+	switch t {
+	case stringType:
+		return plainType, true
+	case htmlT:
+		return htmlType, true
+	case urlT:
+		return urlType, true
+	case htmlAttrT:
+		return htmlAttrType, true
+	case jsT:
+		return jsType, true
+	case jsStrT:
+		return jsStrType, true
+	case cssT:
+		return cssType, true
+	case srcsetT:
+		return srcsetType, true
+	}
+	return 0, false
+}
+
 func stringifyAny(a any) (string, contentType) {
-	switch s := indirectAny(a).(type) {
-	case string:
-		return s, plainType
-	case template.CSS:
-		return string(s), cssType
-	case template.HTML:
-		return string(s), htmlType
-	case template.HTMLAttr:
-		return string(s), htmlAttrType
-	case template.JS:
-		return string(s), jsType
-	case template.JSStr:
-		return string(s), jsStrType
-	case template.URL:
-		return string(s), urlType
-	case template.Srcset:
-		return string(s), srcsetType
+	if x := reflect.ValueOf(indirectAny(a)); x.Kind() == reflect.String {
+		if ct, ok := contentOf(x.Type()); ok {
+			return x.String(), ct
+		}
 	}
 	if a == nil {
 		return "", plainType

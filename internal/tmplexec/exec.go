@@ -43,7 +43,6 @@ type Set struct {
 }
 
 type code struct {
-	name string
 	root node
 }
 
@@ -62,11 +61,10 @@ func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*
 		s.funcs[name] = fn
 	}
 	for name, fn := range funcs {
-		v := reflect.ValueOf(fn)
-		if v.Kind() != reflect.Func || !goodFunc(v.Type()) {
+		if v := reflect.ValueOf(fn); v.Kind() != reflect.Func || !goodFunc(v.Type()) {
 			return nil, fmt.Errorf("function %s: %w", name, ErrUnsupported)
 		}
-		s.funcs[name] = &function{name: name, fn: v, sig: newSignature(v.Type(), 0)}
+		s.funcs[name] = goFunc(fn)
 	}
 	c := &compiler{set: s}
 	for _, name := range names {
@@ -108,7 +106,7 @@ func (s *Set) run(c *code, w io.Writer, data any) (err error) {
 			err = fmt.Errorf("%w: panic: %v", failure, r)
 		}
 	}()
-	st := state{set: s}
+	var st state
 	if sw, ok := w.(io.StringWriter); ok {
 		st.w = stringWriter{w, sw}
 	} else {
@@ -123,7 +121,6 @@ func (s *Set) run(c *code, w io.Writer, data any) (err error) {
 const maxDepth = 100000
 
 type state struct {
-	set    *Set
 	w      stringWriter
 	vars   []variable
 	base   int // the index of $ of the template being executed
@@ -460,14 +457,12 @@ type templateNode struct {
 }
 
 func (n *templateNode) exec(s *state, dot reflect.Value) error {
-	v := dot
+	var v reflect.Value // no pipeline: the template's dot is nil
 	if n.pipe != nil {
 		var err error
 		if v, err = n.pipe.eval(s, dot); err != nil {
 			return err
 		}
-	} else {
-		v = reflect.Value{}
 	}
 	if s.depth >= maxDepth {
 		return failure
@@ -555,14 +550,9 @@ func (c *pipeCmd) eval(s *state, dot, final reflect.Value) (reflect.Value, error
 	if c.nargs > 0 || !isMissing(final) {
 		return reflect.Value{}, failure
 	}
-	mark := s.mark()
-	v, err := c.pipe.eval(s, dot)
 	// Variables declared in a parenthesised pipeline stay declared, as in
-	// text/template; only a failure drops them.
-	if err != nil {
-		s.pop(mark)
-	}
-	return v, err
+	// text/template.
+	return c.pipe.eval(s, dot)
 }
 
 // fieldCmd is .A.B.C args, or $x.A.B args.

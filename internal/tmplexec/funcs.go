@@ -16,36 +16,35 @@ import (
 
 // function is a function a template can call.
 type function struct {
-	name string
-	fn   reflect.Value
-	sig  *signature
+	fn  reflect.Value
+	sig *signature
 	// andOr is "and" or "or", which evaluate their arguments only until
 	// the result is known.
 	andOr string
 }
 
 var builtins = map[string]*function{
-	"and":      {name: "and", andOr: "and"},
-	"or":       {name: "or", andOr: "or"},
-	"not":      {name: "not", fn: reflect.ValueOf(not)},
-	"len":      {name: "len", fn: reflect.ValueOf(length)},
-	"eq":       {name: "eq", fn: reflect.ValueOf(eq)},
-	"ne":       {name: "ne", fn: reflect.ValueOf(ne)},
-	"lt":       {name: "lt", fn: reflect.ValueOf(lt)},
-	"le":       {name: "le", fn: reflect.ValueOf(le)},
-	"gt":       {name: "gt", fn: reflect.ValueOf(gt)},
-	"ge":       {name: "ge", fn: reflect.ValueOf(ge)},
-	"print":    {name: "print", fn: reflect.ValueOf(fmt.Sprint)},
-	"printf":   {name: "printf", fn: reflect.ValueOf(fmt.Sprintf)},
-	"println":  {name: "println", fn: reflect.ValueOf(fmt.Sprintln)},
-	"html":     {name: "html", fn: reflect.ValueOf(template.HTMLEscaper)},
-	"js":       {name: "js", fn: reflect.ValueOf(template.JSEscaper)},
-	"urlquery": {name: "urlquery", fn: reflect.ValueOf(template.URLQueryEscaper)},
-	"index":    {name: "index", fn: reflect.ValueOf(index)},
-	"slice":    {name: "slice", fn: reflect.ValueOf(slice)},
+	"and":      {andOr: "and"},
+	"or":       {andOr: "or"},
+	"not":      goFunc(not),
+	"len":      goFunc(length),
+	"eq":       goFunc(eq),
+	"ne":       goFunc(ne),
+	"lt":       goFunc(lt),
+	"le":       goFunc(le),
+	"gt":       goFunc(gt),
+	"ge":       goFunc(ge),
+	"print":    goFunc(fmt.Sprint),
+	"printf":   goFunc(fmt.Sprintf),
+	"println":  goFunc(fmt.Sprintln),
+	"html":     goFunc(template.HTMLEscaper),
+	"js":       goFunc(template.JSEscaper),
+	"urlquery": goFunc(template.URLQueryEscaper),
+	"index":    goFunc(index),
+	"slice":    goFunc(slice),
 	// html/template's, for the html, js and urlquery functions in a
 	// template: _eval_args_ then the escaper of the context.
-	"_eval_args_": {name: "_eval_args_", fn: reflect.ValueOf(evalArgs)},
+	"_eval_args_": goFunc(evalArgs),
 }
 
 func evalArgs(args ...any) string {
@@ -113,12 +112,10 @@ func index(item reflect.Value, indexes ...reflect.Value) (reflect.Value, error) 
 	return item, nil
 }
 
-func init() {
-	for _, f := range builtins {
-		if f.andOr == "" {
-			f.sig = newSignature(f.fn.Type(), 0)
-		}
-	}
+// goFunc is a Go function a template can call.
+func goFunc(fn any) *function {
+	v := reflect.ValueOf(fn)
+	return &function{fn: v, sig: newSignature(v.Type(), 0)}
 }
 
 func (f *function) call(s *state, dot reflect.Value, args []*arg, final reflect.Value) (reflect.Value, error) {
