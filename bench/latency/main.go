@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	n := fl.Int("n", 20, "the number of edits")
 	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
 	verbose := fl.Bool("v", false, "show the server's log")
-	retitle := fl.Bool("retitle", false, "change the document's title instead of adding a paragraph: the preview then resolves the whole publication again")
+	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -183,11 +183,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle b
 	for i := range n {
 		data := fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
 		if retitle {
-			title := regexp.MustCompile(`(?m)^title: .*$`)
+			title := regexp.MustCompile(`(?m)^(title|name): .*$`)
 			if !title.Match(orig) {
-				return nil, fmt.Errorf("%s has no title line to change", edit)
+				return nil, fmt.Errorf("%s has no title or name line to change", edit)
 			}
-			data = title.ReplaceAll(orig, fmt.Appendf(nil, "title: \"Latency edit %d\"", i))
+			data = title.ReplaceAll(orig, fmt.Appendf(nil, "$1: \"Latency edit %d\"", i))
 		}
 		t0 := time.Now()
 		if err := os.WriteFile(target, data, 0o644); err != nil {

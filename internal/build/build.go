@@ -93,17 +93,18 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 
 // Patch prepares the publication again after the files at paths changed,
 // reusing p when every changed file is a document of p's plan whose change
-// stays inside it (texts changed, but not IDs, titles, numbers, images or
-// references; see resolve.Redoc): then only the changed documents are read
-// and converted again, and the result is the same as Prepare's. ok is
-// false when the change needs Prepare: another kind of file, a change that
-// reaches other pages' links, or a document with a problem to report.
+// stays inside it (texts and titles changed, but not IDs, numbers, images
+// or references; see resolve.Redoc): then only the changed documents, and
+// those that refer to an item whose title changed, are read and converted
+// again, and the result is the same as Prepare's. ok is false when the
+// change needs Prepare: another kind of file, a change that reaches other
+// pages' links, or a document with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
 	}
-	pl := p.Plan
-	docs := p.docs
+	docs := slices.Clone(p.docs)
+	changed := make([]*load.Doc, 0, len(paths))
 	for _, path := range paths {
 		i := slices.IndexFunc(docs, func(d *load.Doc) bool { return d.Path == path })
 		if i < 0 {
@@ -113,16 +114,16 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		if err != nil || d == nil {
 			return nil, false
 		}
-		if pl, ok = resolve.Redoc(pl, d, p.ropts); !ok {
-			return nil, false
-		}
-		if ctx.Err() != nil {
-			return nil, false
-		}
-		if len(docs) > 0 && &docs[0] == &p.docs[0] {
-			docs = slices.Clone(docs)
-		}
 		docs[i] = d
+		changed = append(changed, d)
+	}
+	read := func(path string) (*load.Doc, bool) {
+		d, err := load.ReadDoc(cfg.Source, path)
+		return d, err == nil && d != nil && ctx.Err() == nil
+	}
+	pl, ok := resolve.Redoc(p.Plan, changed, read, p.ropts)
+	if !ok || ctx.Err() != nil {
+		return nil, false
 	}
 	opts := render.Options{PDF: p.opts.PDF, Extra: p.opts.Extra}
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {

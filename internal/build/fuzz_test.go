@@ -161,6 +161,37 @@ func TestUnsafePage(t *testing.T) {
 // document or that has a problem to report.
 // Seeds: the documents as they are, and a few edits.
 func FuzzPatch(f *testing.F) {
+	base, docs := smallFS(f)
+	for i, d := range docs {
+		src := string(base[d].Data)
+		f.Add(uint8(i), src)
+		f.Add(uint8(i), src+"\nOne more paragraph with *emphasis*.\n")
+		f.Add(uint8(i), strings.Replace(src, "statement: \"", "statement: \"Now ", 1))
+		f.Add(uint8(i), strings.Replace(src, "title: \"", "title: \"New ", 1))
+		f.Add(uint8(i), strings.Replace(src, "name: \"", "name: \"NEW ", 1))
+	}
+	ctx := context.Background()
+	// Patch does not modify what it patches: one preparation serves every
+	// edit (with a cache, so that it keeps its documents).
+	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		f.Fatal(errs.Err())
+	}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		path := docs[int(which)%len(docs)]
+		edited := maps.Clone(base)
+		edited[path] = &fstest.MapFile{Data: []byte(text)}
+		patched, ok := prep.Patch(ctx, Config{Source: edited, LazyData: true, Cache: &Cache{}}, []string{path})
+		if !ok {
+			return
+		}
+		sameAsBuild(t, patched, edited, path)
+	})
+}
+
+// smallFS returns testdata/small in memory, and the paths of its
+// documents.
+func smallFS(tb testing.TB) (fstest.MapFS, []string) {
 	base := fstest.MapFS{}
 	root := filepath.Join("..", "..", "testdata", "small")
 	var docs []string
@@ -178,45 +209,40 @@ func FuzzPatch(f *testing.F) {
 		return err
 	})
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
-	for i, d := range docs {
-		src := string(base[d].Data)
-		f.Add(uint8(i), src)
-		f.Add(uint8(i), src+"\nOne more paragraph with *emphasis*.\n")
-		f.Add(uint8(i), strings.Replace(src, "statement: \"", "statement: \"Now ", 1))
-		f.Add(uint8(i), strings.Replace(src, "title: \"", "title: \"New ", 1))
-	}
+	return base, docs
+}
+
+// sameAsBuild fails t unless the patched site is, file for file, the site
+// a full build of source gives, and that build succeeds.
+func sameAsBuild(t *testing.T, patched *Prepared, source fs.FS, edit string) {
+	t.Helper()
 	ctx := context.Background()
-	// Patch does not modify what it patches: one preparation serves every
-	// edit (with a cache, so that it keeps its documents).
-	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
+	full, errs := Build(ctx, Config{Source: source})
 	if len(errs) > 0 {
-		f.Fatal(errs.Err())
+		t.Fatalf("Patch took an edit of %s that the full build refuses:\n%v", edit, errs.Err())
 	}
-	f.Fuzz(func(t *testing.T, which uint8, text string) {
-		path := docs[int(which)%len(docs)]
-		edited := maps.Clone(base)
-		edited[path] = &fstest.MapFile{Data: []byte(text)}
-		patched, ok := prep.Patch(ctx, Config{Source: edited, LazyData: true, Cache: &Cache{}}, []string{path})
-		if !ok {
-			return
+	got, errs := patched.Renderer.All(ctx)
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	if len(got) != len(full.Files) {
+		t.Fatalf("Patch made %d files, the full build %d", len(got), len(full.Files))
+	}
+	for i, file := range full.Files {
+		if got[i].Path != file.Path || !bytes.Equal(got[i].Data, file.Data) {
+			t.Fatalf("%s differs between Patch and the full build (edit of %s):\n%s", file.Path, edit, firstDiff(got[i].Data, file.Data))
 		}
-		full, errs := Build(ctx, Config{Source: edited})
-		if len(errs) > 0 {
-			t.Fatalf("Patch took an edit of %s that the full build refuses:\n%v", path, errs.Err())
-		}
-		got, errs := patched.Renderer.All(ctx)
-		if len(errs) > 0 {
-			t.Fatal(errs.Err())
-		}
-		if len(got) != len(full.Files) {
-			t.Fatalf("Patch made %d files, the full build %d", len(got), len(full.Files))
-		}
-		for i, file := range full.Files {
-			if got[i].Path != file.Path || !bytes.Equal(got[i].Data, file.Data) {
-				t.Fatalf("%s differs between Patch and the full build (edit of %s)", file.Path, path)
-			}
-		}
-	})
+	}
+}
+
+// firstDiff shows where a and b first differ.
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(i-80, 0)
+	return "patched: …" + string(a[lo:min(i+80, len(a))]) + "…\nbuilt:   …" + string(b[lo:min(i+80, len(b))]) + "…"
 }

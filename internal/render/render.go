@@ -330,9 +330,10 @@ func NewWithTheme(p *plan.Plan, th *Theme, opts Options) *Renderer {
 }
 
 // Replan prepares the rendering of p with the theme of r. p must have the
-// pages of r's plan: the same items with the same IDs, titles and pages,
-// differing at most in their texts (see resolve.Redoc), or be r's plan
-// itself. The result is the same as New's, at a fraction of the cost.
+// pages of r's plan: the same items with the same IDs and pages,
+// differing at most in their texts and titles (see resolve.Redoc), or be
+// r's plan itself. The result is the same as New's, at a fraction of the
+// cost.
 func (r *Renderer) Replan(p *plan.Plan, opts Options) *Renderer {
 	return newRenderer(p, r.theme, opts, r)
 }

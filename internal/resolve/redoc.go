@@ -1,7 +1,9 @@
 package resolve
 
 import (
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/load"
@@ -9,32 +11,111 @@ import (
 	"github.com/stratpub/stratpub/internal/plan"
 )
 
-// Redoc returns the plan of the project p was resolved from after one of
-// its documents changed into d, without resolving the whole project again,
-// when the change stays inside the document: the same items with the same
-// IDs, titles and pages, the same images, the same references to other
-// items, and only texts changed (bodies, statements, summaries, desired
-// outcomes, key activities, captions). Then the document alone is read and
-// converted again, and the plan is copied only where it holds the document.
+// Redoc returns the plan of the project p was resolved from after the
+// documents docs changed, without resolving the whole project again, when
+// the changes stay inside the documents: the same items with the same IDs,
+// numbers and pages, the same images, the same references to other items,
+// and only texts and titles changed (bodies, statements, summaries, desired
+// outcomes, key activities, captions; the titles of sections and
+// objectives, the names of goals). Then the documents alone are read and
+// converted again, and the plan is copied only where it holds them.
 //
-// ok is false when the change may reach further (a title, a number, an
-// item added or removed, an image, a reference added or removed, the
-// order of sections) or when the document has a problem to report: then
-// resolve the whole project with Plan, which reports it with its position.
-// When ok, the result is what Plan would return for the changed project; p
-// is not modified.
-func Redoc(p *plan.Plan, d *load.Doc, opts Options) (np *plan.Plan, ok bool) {
-	r := &resolver{opts: opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
+// A title is also the text of the empty links that refer to its item, and
+// of the "Referenced from" lists and previous/next links that name it: when
+// one changes, the documents whose texts refer to the item are read again
+// with read and converted again too, and the items that list or neighbour
+// it are copied with the new title.
+//
+// ok is false when a change may reach further (a number, an item added or
+// removed, an image, a reference added or removed, the order of sections)
+// or when a document has a problem to report: then resolve the whole
+// project with Plan, which reports it with its position. When ok, the
+// result is what Plan would return for the changed project; p is not
+// modified.
+func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
+	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
+	// Read each document alone; a changed title brings in the documents
+	// that refer to its item.
+	queue := slices.Clone(docs)
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if x.byFile[d.Path] != nil {
+			continue
+		}
+		rd, ok := x.alone(d)
+		if !ok {
+			return nil, false
+		}
+		x.byFile[d.Path] = rd
+		x.order = append(x.order, rd)
+		for i, ref := range rd.newRefs {
+			if ref.Title == rd.oldRefs[i].Title {
+				continue
+			}
+			rd.retitled = append(rd.retitled, i)
+			for _, bl := range rd.oldRefs[i].Backlinks {
+				file := fileOf(p, bl.From)
+				if file == "" {
+					return nil, false // a priority of the configuration
+				}
+				if x.byFile[file] == nil {
+					dd, ok := read(file)
+					if !ok {
+						return nil, false
+					}
+					queue = append(queue, dd)
+				}
+			}
+		}
+	}
+	if !x.convert() {
+		return nil, false
+	}
+	return x.splice(), true
+}
+
+// redoer is the state of one Redoc.
+type redoer struct {
+	p      *plan.Plan
+	opts   Options
+	byFile map[string]*redone
+	order  []*redone            // as read
+	refs   map[string]*plan.Ref // np's Refs
+	cloned bool                 // refs is not p's: titles changed
+	np     *plan.Plan
+	own    map[any]bool // the objects np does not share with p
+}
+
+// redone is one document read alone, with what its items were and are.
+type redone struct {
+	r        *resolver // its items (r.p) and queued texts (r.work)
+	kind     string
+	oldRefs  []*plan.Ref // the items it defined in p: the page's item, then outcomes and activities
+	newRefs  []*plan.Ref // the same items, read again
+	retitled []int       // indexes in newRefs of the items whose title changed
+	edges    map[edge]bool
+
+	sec  *plan.Section // the new item, one of three
+	goal *plan.Goal
+	obj  *plan.Objective
+}
+
+// edge is a reference from the item From to the ID To.
+type edge struct{ to, from string }
+
+// alone reads d alone and checks that its items keep their IDs, numbers,
+// pages and images.
+func (x *redoer) alone(d *load.Doc) (*redone, bool) {
+	p := x.p
+	r := &resolver{opts: x.opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
 		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	rd := &redone{r: r}
 	f := newFields(d, d.Meta, "document", &r.errs)
-	typ := f.str("type", false, "objective")
-	var (
-		oldRefs []*plan.Ref // the items the old document defined
-		splice  func() *plan.Plan
-	)
-	switch typ {
+	rd.kind = f.str("type", false, "objective")
+	f.what = rd.kind
+	switch rd.kind {
 	case "section":
-		f.what = typ
 		r.section(d, f)
 		list, i := findSection(p, d.Path)
 		news := append(r.p.Front, r.p.Back...)
@@ -42,74 +123,160 @@ func Redoc(p *plan.Plan, d *load.Doc, opts Options) (np *plan.Plan, ok bool) {
 			return nil, false
 		}
 		s, ns := (*list)[i], news[0]
-		if !sameRef(&s.Ref, &ns.Ref) || s.Matter != ns.Matter || s.Order != ns.Order || !sameImages(s.Figures, ns.Figures) {
+		if s.Matter != ns.Matter || s.Order != ns.Order || !sameImages(s.Figures, ns.Figures) {
 			return nil, false
 		}
-		oldRefs = []*plan.Ref{&s.Ref}
-		splice = func() *plan.Plan {
-			ns.Ref.Backlinks = s.Ref.Backlinks
-			cp := *p
-			l := slices.Clone(*list)
-			l[i] = ns
-			if list == &p.Front {
-				cp.Front = l
-			} else {
-				cp.Back = l
-			}
-			return &cp
-		}
+		rd.sec, rd.oldRefs, rd.newRefs = ns, []*plan.Ref{&s.Ref}, []*plan.Ref{&ns.Ref}
 	case "goal":
-		f.what = typ
 		r.goal(d, f)
 		gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == d.Path })
 		if gi < 0 || len(r.p.Goals) != 1 {
 			return nil, false
 		}
 		g, ng := p.Goals[gi], r.p.Goals[0]
-		if !sameRef(&g.Ref, &ng.Ref) || g.Number != ng.Number || !sameImages(g.Figures, ng.Figures) {
+		if g.Number != ng.Number || !sameImages(g.Figures, ng.Figures) {
 			return nil, false
 		}
-		oldRefs = []*plan.Ref{&g.Ref}
-		splice = func() *plan.Plan {
-			ng.Ref.Backlinks = g.Ref.Backlinks
-			// The goal's objectives and their items are copied too, so
-			// that every way to the goal leads to the new one.
-			cp := withGoal(p, gi, ng)
-			cp.Objectives = slices.Clone(p.Objectives)
-			for _, o := range g.Objectives {
-				no := *o
-				no.Goal = ng
-				no.Outcomes, no.Activities = items(o.Outcomes, &no), items(o.Activities, &no)
-				ng.Objectives = append(ng.Objectives, &no)
-				if i := slices.Index(cp.Objectives, o); i >= 0 {
-					cp.Objectives[i] = &no
-				}
-			}
-			return cp
-		}
+		rd.goal, rd.oldRefs, rd.newRefs = ng, []*plan.Ref{&g.Ref}, []*plan.Ref{&ng.Ref}
 	case "objective":
-		f.what = typ
 		no := r.objective(d, f)
-		gi, oi := -1, -1
-		for i, g := range p.Goals {
-			if j := slices.IndexFunc(g.Objectives, func(o *plan.Objective) bool { return o.File == d.Path }); j >= 0 {
-				gi, oi = i, j
-			}
-		}
-		if no == nil || gi < 0 {
+		o := findObjective(p, d.Path)
+		if no == nil || o == nil {
 			return nil, false
 		}
-		g := p.Goals[gi]
-		o := g.Objectives[oi]
-		if !sameRef(&o.Ref, &no.Ref) || o.Number != no.Number || len(o.Outcomes) != len(no.Outcomes) ||
+		if o.Number != no.Number || len(o.Outcomes) != len(no.Outcomes) ||
 			len(o.Activities) != len(no.Activities) || !sameImages(o.Figures, no.Figures) {
 			return nil, false
 		}
-		oldRefs = []*plan.Ref{&o.Ref}
-		for _, it := range append(slices.Clone(o.Outcomes), o.Activities...) {
-			oldRefs = append(oldRefs, &it.Ref)
+		rd.obj, rd.oldRefs, rd.newRefs = no, itemRefs(o), itemRefs(no)
+	default:
+		return nil, false
+	}
+	if len(r.errs) > 0 {
+		return nil, false
+	}
+	for i, ref := range rd.newRefs {
+		if !sameAddress(rd.oldRefs[i], ref) {
+			return nil, false
 		}
-		splice = func() *plan.Plan {
+	}
+	return rd, true
+}
+
+// convert converts the texts of every document read, looking IDs up in
+// the plan with the new titles, and checks that each document refers to
+// exactly what it referred to before: then no "Referenced from" list
+// changes but for the titles in it.
+func (x *redoer) convert() bool {
+	p := x.p
+	x.refs = p.Refs
+	retitled := false
+	for _, rd := range x.order {
+		retitled = retitled || len(rd.retitled) > 0
+	}
+	if retitled {
+		x.cloned = true
+		x.refs = maps.Clone(p.Refs)
+		for _, rd := range x.order {
+			for _, ref := range rd.newRefs {
+				x.refs[ref.ID] = ref
+			}
+		}
+	}
+	conv := markdown.New(p.Pub.AllowRawHTML)
+	exists := func(path string) bool {
+		return load.Clean(path) && x.opts.Exists != nil && x.opts.Exists(path)
+	}
+	lookup := func(id string) (markdown.Target, bool) {
+		t, ok := x.refs[id]
+		if !ok {
+			return markdown.Target{}, false
+		}
+		return markdown.Target{URL: t.URL(), Title: t.Title}, true
+	}
+	mine := map[string]*redone{} // the items of the documents read, by ID
+	for _, rd := range x.order {
+		for _, ref := range rd.oldRefs {
+			mine[ref.ID] = rd
+		}
+		rd.edges = map[edge]bool{}
+		for _, w := range rd.r.work {
+			w.env.Ref, w.env.Asset = lookup, exists
+			res := w.convert(conv)
+			if len(res.Problems) > 0 {
+				return false
+			}
+			for _, id := range res.Refs {
+				t := x.refs[id]
+				if t == nil || id == w.from.ID {
+					return false // Plan reports it
+				}
+				rd.edges[edge{id, w.from.ID}] = true
+				if t.Kind == "outcome" || t.Kind == "activity" {
+					if o := x.refs["objective-"+objectiveNumber(id)]; o != nil && o.ID != w.from.ID {
+						rd.edges[edge{o.ID, w.from.ID}] = true
+					}
+				}
+			}
+			w.set(res)
+		}
+	}
+	// Every backlink from an item of the documents read must still be
+	// there, and no other.
+	before := map[*redone]int{}
+	for _, t := range p.Refs {
+		for _, bl := range t.Backlinks {
+			if rd := mine[bl.From.ID]; rd != nil {
+				if !rd.edges[edge{t.ID, bl.From.ID}] {
+					return false
+				}
+				before[rd]++
+			}
+		}
+	}
+	for _, rd := range x.order {
+		if before[rd] != len(rd.edges) {
+			return false
+		}
+	}
+	return true
+}
+
+// splice returns a copy of p with the items read again in place of the
+// old ones. A goal is copied with its objectives and their outcomes and
+// activities, so that within it every way to an item leads to the same
+// object. Everything one step from a changed title is copied: the Refs,
+// the "Referenced from" lists and the previous and next objectives.
+// Objects of p stay reachable from the copy where they show what their
+// new versions show (a neighbour's neighbour in another goal, the item a
+// backlink comes from); a template that follows two such steps across
+// goals (.Next.Next.Title) may show an old title.
+func (x *redoer) splice() *plan.Plan {
+	p := x.p
+	cp := *p
+	x.np = &cp
+	np := x.np
+	np.Refs = x.refs
+	np.Front, np.Back = slices.Clone(p.Front), slices.Clone(p.Back)
+	np.Goals, np.Objectives = slices.Clone(p.Goals), slices.Clone(p.Objectives)
+	x.own = map[any]bool{}
+	retitled := map[string]*plan.Ref{}
+	// Goals first: a goal copies its objectives, which a document read
+	// again may then replace.
+	for _, rd := range x.order {
+		if ng := rd.goal; ng != nil {
+			gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.File == ng.File })
+			ng.Ref.Backlinks = np.Goals[gi].Ref.Backlinks
+			x.adoptGoal(gi, ng)
+		}
+	}
+	for _, rd := range x.order {
+		switch {
+		case rd.obj != nil:
+			no := rd.obj
+			gi, oi, idx := x.locate(no.File)
+			g := x.ownGoal(gi)
+			o := g.Objectives[oi]
 			no.Ref.Backlinks = o.Ref.Backlinks
 			for i, it := range no.Outcomes {
 				it.Ref.Backlinks = o.Outcomes[i].Ref.Backlinks
@@ -117,79 +284,190 @@ func Redoc(p *plan.Plan, d *load.Doc, opts Options) (np *plan.Plan, ok bool) {
 			for i, it := range no.Activities {
 				it.Ref.Backlinks = o.Activities[i].Ref.Backlinks
 			}
-			no.Prev, no.Next = o.Prev, o.Next
-			ng := *g
-			ng.Objectives = slices.Clone(g.Objectives)
-			ng.Objectives[oi] = no
-			no.Goal = &ng
-			cp := withGoal(p, gi, &ng)
-			cp.Objectives = slices.Clone(p.Objectives)
-			if i := slices.Index(cp.Objectives, o); i >= 0 {
-				cp.Objectives[i] = no
+			no.Goal = g
+			g.Objectives[oi] = no
+			np.Objectives[idx] = no
+			x.own[no] = true
+			x.setRefs(itemRefs(no)...)
+		case rd.sec != nil:
+			ns := rd.sec
+			list, i := findSection(np, ns.File)
+			ns.Ref.Backlinks = (*list)[i].Ref.Backlinks
+			(*list)[i] = ns
+			x.own[ns] = true
+			x.setRefs(&ns.Ref)
+		}
+		for _, i := range rd.retitled {
+			retitled[rd.newRefs[i].ID] = rd.newRefs[i]
+		}
+	}
+	// The "Referenced from" lists that name a retitled item.
+	for _, rd := range x.order {
+		var to []string
+		for e := range rd.edges {
+			if retitled[e.from] != nil {
+				to = append(to, e.to)
 			}
-			return cp
 		}
-	default:
-		return nil, false
-	}
-	if len(r.errs) > 0 || splice == nil {
-		return nil, false
-	}
-	// Convert the document's texts, looking IDs up in the whole plan, and
-	// check that it refers to exactly what it referred to before: then no
-	// "Referenced from" list changes.
-	conv := markdown.New(p.Pub.AllowRawHTML)
-	exists := func(path string) bool {
-		return load.Clean(path) && opts.Exists != nil && opts.Exists(path)
-	}
-	lookup := func(id string) (markdown.Target, bool) {
-		t, ok := p.Refs[id]
-		if !ok {
-			return markdown.Target{}, false
-		}
-		return markdown.Target{URL: t.URL(), Title: t.Title}, true
-	}
-	type edge struct{ to, from string }
-	now := map[edge]bool{}
-	for _, w := range r.work {
-		w.env.Ref, w.env.Asset = lookup, exists
-		res := w.convert(conv)
-		if len(res.Problems) > 0 {
-			return nil, false
-		}
-		for _, id := range res.Refs {
-			t := p.Refs[id]
-			if t == nil || id == w.from.ID {
-				return nil, false // Plan reports it
-			}
-			now[edge{id, w.from.ID}] = true
-			if t.Kind == "outcome" || t.Kind == "activity" {
-				if o := p.Refs["objective-"+objectiveNumber(id)]; o != nil && o.ID != w.from.ID {
-					now[edge{o.ID, w.from.ID}] = true
+		slices.Sort(to)
+		for _, id := range slices.Compact(to) {
+			t := x.ownRef(id)
+			t.Backlinks = slices.Clone(t.Backlinks)
+			for i, bl := range t.Backlinks {
+				if nr := retitled[bl.From.ID]; nr != nil {
+					t.Backlinks[i].From = nr
 				}
 			}
 		}
-		w.set(res)
 	}
-	mine := map[string]bool{}
-	for _, ref := range oldRefs {
-		mine[ref.ID] = true
-	}
-	before := 0
-	for _, t := range p.Refs {
-		for _, bl := range t.Backlinks {
-			if mine[bl.From.ID] {
-				if !now[edge{t.ID, bl.From.ID}] {
-					return nil, false
-				}
-				before++
-			}
+	// The objectives before and after a retitled goal or objective name it.
+	for idx := 0; idx < len(np.Objectives); idx++ {
+		o := np.Objectives[idx]
+		if retitled[o.Ref.ID] == nil && retitled[o.Goal.Ref.ID] == nil {
+			continue
+		}
+		if idx > 0 {
+			x.ownObjective(np.Objectives[idx-1])
+		}
+		if idx+1 < len(np.Objectives) {
+			x.ownObjective(np.Objectives[idx+1])
 		}
 	}
-	if before != len(now) {
-		return nil, false
+	// Every objective copied points to its neighbours in np.
+	for idx, o := range np.Objectives {
+		if !x.own[o] {
+			continue
+		}
+		o.Prev, o.Next = nil, nil
+		if idx > 0 {
+			o.Prev = np.Objectives[idx-1]
+		}
+		if idx+1 < len(np.Objectives) {
+			o.Next = np.Objectives[idx+1]
+		}
 	}
-	return splice(), true
+	return np
+}
+
+// setRefs makes refs the Refs of their IDs in np, when np has Refs of its
+// own (titles changed).
+func (x *redoer) setRefs(refs ...*plan.Ref) {
+	if !x.cloned {
+		return
+	}
+	for _, ref := range refs {
+		x.refs[ref.ID] = ref
+	}
+}
+
+// locate returns where the objective of file is in np: its goal's index,
+// its index in that goal and its index in np.Objectives.
+func (x *redoer) locate(file string) (gi, oi, idx int) {
+	np := x.np
+	idx = slices.IndexFunc(np.Objectives, func(o *plan.Objective) bool { return o.File == file })
+	for i, g := range np.Goals {
+		if j := slices.IndexFunc(g.Objectives, func(o *plan.Objective) bool { return o.File == file }); j >= 0 {
+			return i, j, idx
+		}
+	}
+	return -1, -1, idx
+}
+
+// adoptGoal makes ng goal gi of np, with copies of the objectives of the
+// goal it replaces (and of their outcomes and activities) that belong to
+// it.
+func (x *redoer) adoptGoal(gi int, ng *plan.Goal) {
+	np := x.np
+	old := np.Goals[gi].Objectives
+	ng.Objectives = make([]*plan.Objective, len(old))
+	np.Goals[gi] = ng
+	x.own[ng] = true
+	x.setRefs(&ng.Ref)
+	for i, o := range old {
+		no := *o
+		no.Goal = ng
+		no.Outcomes, no.Activities = items(o.Outcomes, &no), items(o.Activities, &no)
+		ng.Objectives[i] = &no
+		if idx := slices.Index(np.Objectives, o); idx >= 0 {
+			np.Objectives[idx] = &no
+		}
+		x.own[&no] = true
+		x.setRefs(itemRefs(&no)...)
+	}
+}
+
+// ownGoal returns np's own copy of its goal gi, making it when needed.
+func (x *redoer) ownGoal(gi int) *plan.Goal {
+	g := x.np.Goals[gi]
+	if !x.own[g] {
+		ng := *g
+		g = &ng
+		x.adoptGoal(gi, g)
+	}
+	return g
+}
+
+// ownObjective returns np's own copy of the objective o.
+func (x *redoer) ownObjective(o *plan.Objective) *plan.Objective {
+	if x.own[o] {
+		return o
+	}
+	gi, oi, _ := x.locate(o.File)
+	return x.ownGoal(gi).Objectives[oi]
+}
+
+// ownRef returns the Ref of the item id in an object of np's own, copying
+// the object (and what holds it) when needed. Called only once titles
+// changed, when np has Refs of its own.
+func (x *redoer) ownRef(id string) *plan.Ref {
+	np := x.np
+	t := x.refs[id]
+	var ref *plan.Ref
+	switch t.Kind {
+	case "section":
+		for _, list := range []*[]*plan.Section{&np.Front, &np.Back} {
+			if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.Ref.ID == id }); i >= 0 {
+				s := (*list)[i]
+				if !x.own[s] {
+					ns := *s
+					s = &ns
+					(*list)[i] = s
+					x.own[s] = true
+				}
+				ref = &s.Ref
+			}
+		}
+	case "goal":
+		gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Ref.ID == id })
+		ref = &x.ownGoal(gi).Ref
+	case "objective", "outcome", "activity":
+		num := strings.TrimPrefix(id, "objective-")
+		if t.Kind != "objective" {
+			num = objectiveNumber(id)
+		}
+		idx := slices.IndexFunc(np.Objectives, func(o *plan.Objective) bool { return o.Number == num })
+		o := x.ownObjective(np.Objectives[idx])
+		ref = &o.Ref
+		if t.Kind != "objective" {
+			list := o.Outcomes
+			if t.Kind == "activity" {
+				list = o.Activities
+			}
+			ref = &list[slices.IndexFunc(list, func(it *plan.Item) bool { return it.Ref.ID == id })].Ref
+		}
+	case "priority":
+		np.Pub.Priorities = slices.Clone(np.Pub.Priorities)
+		i := slices.IndexFunc(np.Pub.Priorities, func(pr *plan.Priority) bool { return pr.Ref.ID == id })
+		pr := *np.Pub.Priorities[i]
+		np.Pub.Priorities[i] = &pr
+		ref = &pr.Ref
+	}
+	if ref == nil { // a generated page, known only by its ID
+		c := *t
+		ref = &c
+	}
+	x.refs[id] = ref
+	return ref
 }
 
 // findSection returns the list holding the section from file, and its
@@ -203,10 +481,63 @@ func findSection(p *plan.Plan, file string) (*[]*plan.Section, int) {
 	return &p.Front, -1
 }
 
-// sameRef reports whether two items have the same ID, kind, title and
+// findObjective returns the objective from file, or nil.
+func findObjective(p *plan.Plan, file string) *plan.Objective {
+	for _, g := range p.Goals {
+		if j := slices.IndexFunc(g.Objectives, func(o *plan.Objective) bool { return o.File == file }); j >= 0 {
+			return g.Objectives[j]
+		}
+	}
+	return nil
+}
+
+// fileOf returns the document that defines the item ref, or "" when a
+// document does not (a priority, defined by the configuration).
+func fileOf(p *plan.Plan, ref *plan.Ref) string {
+	switch ref.Kind {
+	case "section":
+		for _, s := range append(slices.Clip(p.Front), p.Back...) {
+			if s.Ref.ID == ref.ID {
+				return s.File
+			}
+		}
+	case "goal":
+		for _, g := range p.Goals {
+			if g.Ref.ID == ref.ID {
+				return g.File
+			}
+		}
+	case "objective", "outcome", "activity":
+		num := strings.TrimPrefix(ref.ID, "objective-")
+		if ref.Kind != "objective" {
+			num = objectiveNumber(ref.ID)
+		}
+		for _, o := range p.Objectives {
+			if o.Number == num {
+				return o.File
+			}
+		}
+	}
+	return ""
+}
+
+// itemRefs returns the Refs of o, its outcomes and its activities.
+func itemRefs(o *plan.Objective) []*plan.Ref {
+	refs := make([]*plan.Ref, 0, 1+len(o.Outcomes)+len(o.Activities))
+	refs = append(refs, &o.Ref)
+	for _, it := range o.Outcomes {
+		refs = append(refs, &it.Ref)
+	}
+	for _, it := range o.Activities {
+		refs = append(refs, &it.Ref)
+	}
+	return refs
+}
+
+// sameAddress reports whether two items have the same ID, kind and
 // address.
-func sameRef(a, b *plan.Ref) bool {
-	return a.ID == b.ID && a.Kind == b.Kind && a.Title == b.Title && a.Page == b.Page && a.Fragment == b.Fragment
+func sameAddress(a, b *plan.Ref) bool {
+	return a.ID == b.ID && a.Kind == b.Kind && a.Page == b.Page && a.Fragment == b.Fragment
 }
 
 // sameImages reports whether two lists of figures show the same images.
@@ -223,12 +554,4 @@ func items(list []*plan.Item, o *plan.Objective) []*plan.Item {
 		out[i] = &c
 	}
 	return out
-}
-
-// withGoal returns a copy of p whose goal i is g.
-func withGoal(p *plan.Plan, i int, g *plan.Goal) *plan.Plan {
-	cp := *p
-	cp.Goals = slices.Clone(p.Goals)
-	cp.Goals[i] = g
-	return &cp
 }

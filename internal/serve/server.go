@@ -188,7 +188,7 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		// again and reuse the rest; anything else prepares it all again.
 		var ok bool
 		if prep, ok = prev.prep.Patch(ctx, cfg, b.Paths); ok {
-			how = "; text only"
+			how = "; documents only"
 		} else {
 			prep, errs = build.Prepare(ctx, cfg)
 		}

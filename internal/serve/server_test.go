@@ -96,9 +96,10 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		goalFile    = "content/goal-2/goal.md"
 	)
 	section, goal := l.read(sectionFile), l.read(goalFile)
-	// how is what the server's log says it did again: "text only" when
-	// it converted the changed bodies and reused the rest, "" when it
-	// prepared everything again.
+	// how is what the server's log says it did again: "documents only" when
+	// it read the changed documents (and those that refer to a retitled
+	// item) again and reused the rest, "" when it prepared everything
+	// again.
 	steps := []struct {
 		name, how, event string
 		edit             func()
@@ -106,19 +107,19 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"body edit adding a reference", "", "reload", func() {
 			l.write(objFile, obj+"\nA new closing paragraph with a [reference](ref:objective-1.4).\n")
 		}},
-		{"body edit, same references", "text only", "reload", func() {
+		{"body edit, same references", "documents only", "reload", func() {
 			l.write(objFile, obj+"\nAnother closing paragraph with a [reference](ref:objective-1.4) and *emphasis*.\n\n### A new heading\n\nWith a note.[^new]\n\n[^new]: A new footnote.\n")
 		}},
-		{"section body edit", "text only", "reload", func() {
+		{"section body edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "\n\n", "\n\nA new first paragraph of the foreword, long enough to change the description of the page and the context of its search entry.\n\n", 1))
 		}},
-		{"goal body edit", "text only", "reload", func() { l.write(goalFile, goal+"\nA closing sentence for the goal.\n") }},
-		{"two bodies in one batch", "text only", "reload", func() {
+		{"goal body edit", "documents only", "reload", func() { l.write(goalFile, goal+"\nA closing sentence for the goal.\n") }},
+		{"two bodies in one batch", "documents only", "reload", func() {
 			l.write(sectionFile, section+"\nOne more.\n")
 			l.write(goalFile, goal+"\nOne more.\n")
 		}},
 		{"body edit removing a reference", "", "reload", func() { l.write(objFile, obj) }},
-		{"statement, outcome, activity and caption edit", "text only", "reload", func() {
+		{"statement, outcome, activity and caption edit", "documents only", "reload", func() {
 			e := strings.Replace(obj, "threats that inhibit cross-border commerce.", "threats that hold back cross-border commerce.", 1)
 			e = strings.Replace(e, `"Trade is safe and secure."`, `"Trade is *safe* and secure."`, 1)
 			e = strings.Replace(e, "Efficient Trade Facilitation — Streamline", "Efficient Trade Facilitation — Simplify", 1)
@@ -128,28 +129,31 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"outcome edit adding a reference", "", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe and secure; see [](ref:objective-1.2)."`, 1))
 		}},
-		{"outcome edit keeping the reference", "text only", "reload", func() {
+		{"outcome edit keeping the reference", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe; see [the objective](ref:objective-1.2)."`, 1))
 		}},
 		{"one activity more", "", "reload", func() {
 			l.write(objFile, strings.Replace(obj, "activities:\n", "activities:\n  - \"A new first activity.\"\n", 1))
 		}},
-		{"goal statement edit", "text only", "reload", func() {
+		{"goal statement edit", "documents only", "reload", func() {
 			l.write(goalFile, strings.Replace(goal, "adaptable and resilient", "adaptable, resilient", 1))
 		}},
-		{"goal name edit", "", "reload", func() { l.write(goalFile, strings.Replace(goal, `name: "TEAM"`, `name: "PEOPLE"`, 1)) }},
+		{"goal name edit", "documents only", "reload", func() { l.write(goalFile, strings.Replace(goal, `name: "TEAM"`, `name: "PEOPLE"`, 1)) }},
 		{"section order edit", "", "reload", func() { l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25", 1)) }},
-		{"section summary edit", "text only", "reload", func() {
+		{"section summary edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
 		}},
-		{"front matter edit", "", "reload", func() {
+		{"title edit removing an activity", "", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure, Compliant Trade"`, 1))
+		}},
+		{"objective title edit", "documents only", "reload", func() {
+			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Compliant Trade"`, 1))
 		}},
 		{"new folder with a new goal and objective", "", "reload", func() {
 			l.write("content/goal-4/goal.md", "---\ntype: goal\nnumber: 4\nname: \"NEW\"\nstatement: \"A fourth goal.\"\n---\nIntro.\n")
 			l.write("content/goal-4/4.1-new.md", "---\ntype: objective\nnumber: \"4.1\"\ntitle: \"Brand New\"\nstatement: \"New.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Do it.\"\n---\nBody of [](ref:objective-1.3).\n")
 		}},
-		{"body edit of the new objective", "text only", "reload", func() {
+		{"body edit of the new objective", "documents only", "reload", func() {
 			l.write("content/goal-4/4.1-new.md", "---\ntype: objective\nnumber: \"4.1\"\ntitle: \"Brand New\"\nstatement: \"New.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Do it.\"\n---\nThe body of [](ref:objective-1.3), changed.\n")
 		}},
 		{"stylesheet edit", "theme only", "css", func() { l.write("assets/site.css", l.read("assets/site.css")+"\n.x-test { color: red; }\n") }},
@@ -183,7 +187,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 }
 
 // lastRebuild returns what the last rebuild in a server log did again,
-// as the log says after "; ": "text only", "theme only", or "" for
+// as the log says after "; ": "documents only", "theme only", or "" for
 // everything.
 func lastRebuild(log string) string {
 	lines := strings.Split(strings.TrimSpace(log), "\n")
@@ -219,8 +223,8 @@ func TestBodyErrorInPreview(t *testing.T) {
 	if _, errs := l.settle(); len(errs) > 0 {
 		t.Fatal(errs.Err())
 	}
-	if how := lastRebuild(l.log.String()); how != "text only" {
-		t.Errorf("after the fix, an edit of the text did %q again; want text only", how)
+	if how := lastRebuild(l.log.String()); how != "documents only" {
+		t.Errorf("after the fix, an edit of the text did %q again; want documents only", how)
 	}
 	checkSameAsBuild(t, l, "after the fix")
 }
