@@ -68,7 +68,7 @@ const (
 )
 
 func newWords(stop []string) *words {
-	w := &words{slots: make([]slot, 1<<12)}
+	w := &words{slots: written[slot](1 << 12)}
 	for _, s := range stop {
 		h := uint64(hashStart)
 		for i := 0; i < len(s); i++ {
@@ -77,6 +77,19 @@ func newWords(stop []string) *words {
 		w.list[w.intern([]byte(s), h, utf8.RuneCountInString(s))].stop = true
 	}
 	return w
+}
+
+// written returns a slice of n zero values whose memory has been written.
+// A large slice comes from memory fresh from the system, which the
+// runtime knows to be zero and does not clear: the first access of each
+// of its pages then faults. A hash table reads a page before it writes
+// it, so without the clearing each page would fault twice, the second
+// time copying the zero page and interrupting the other CPU to flush its
+// TLB; written up front, it faults once.
+func written[T any](n int) []T {
+	s := make([]T, n)
+	clear(s)
+	return s
 }
 
 // dropTables lets go of everything but the list of words: w reads no
@@ -104,7 +117,7 @@ func (w *words) intern(b []byte, h uint64, n int) int32 {
 	w.slots[i] = slot{hash: h, id: id + 1}
 	if 2*len(w.list) > len(w.slots) {
 		old := w.slots
-		w.slots = make([]slot, 2*len(old))
+		w.slots = written[slot](2 * len(old))
 		mask = uint64(len(w.slots) - 1)
 		for _, sl := range old {
 			if sl.id != 0 {
@@ -233,7 +246,7 @@ func (w *words) terms() {
 	// terms have two runes or more.
 	if len(w.out) > 1 {
 		if 2*len(w.out) > len(w.termSlots) {
-			w.termSlots = make([]termSlot, max(1<<10, 1<<bits.Len(uint(4*len(w.out)))))
+			w.termSlots = written[termSlot](max(1<<10, 1<<bits.Len(uint(4*len(w.out)))))
 		}
 		slots := w.termSlots
 		mask := uint64(len(slots) - 1)
