@@ -23,7 +23,7 @@ func TestUsesGoal(t *testing.T) {
 		"plain": false, "field": true, "method": true, "dollar": true, "chain": true,
 		"calls": true, "calls-plain": false, "recursive": false, "missing": false,
 	} {
-		if got := usesGoal(set, name, map[string]bool{}); got != want {
+		if got := usesGoal(lookup(set), name, map[string]bool{}); got != want {
 			t.Errorf("usesGoal(%q) = %v, want %v", name, got, want)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -289,11 +290,19 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	var errs diag.List
 	th := &Theme{assets: map[string]asset{}}
 	th.files, errs = loadAssets(fsys, th.assets)
-	tmpl, terrs := parseTemplates(fsys)
+	src, terrs := readTemplates(fsys)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
+	}
+	if th.tmpl = shippedTemplates(src); th.tmpl != nil {
+		return th, nil
+	}
+	tmpl, terrs := parseTemplates(src)
+	if len(terrs) > 0 {
+		terrs.Sort()
+		return nil, terrs
 	}
 	tmpl.escape()
 	th.tmpl = tmpl
@@ -941,8 +950,17 @@ var funcs = template.FuncMap{
 	"upper": strings.ToUpper,
 }
 
-// parseTemplates parses base.html with each page template.
-func parseTemplates(theme fs.FS) (*templates, diag.List) {
+// themeSource is the text of a theme's templates.
+type themeSource struct {
+	base     string
+	partials []namedText // templates/partials/*.html, in name order
+	pages    []namedText // the page templates, by kind in order
+}
+
+type namedText struct{ name, text string }
+
+// readTemplates reads the templates of theme.
+func readTemplates(theme fs.FS) (*themeSource, diag.List) {
 	var errs diag.List
 	read := func(name string) string {
 		b, err := fs.ReadFile(theme, "templates/"+name)
@@ -951,19 +969,32 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 		}
 		return string(b)
 	}
-	base := template.New("base.html").Funcs(funcs)
-	if _, err := base.Parse(read("base.html")); err != nil {
-		errs = append(errs, templateError(err, ""))
-		return nil, errs
-	}
-	// Shared blocks: every templates/partials/*.html, in name order.
+	src := &themeSource{base: read("base.html")}
 	partials, _ := fs.ReadDir(theme, "templates/partials")
 	for _, e := range partials {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
 			continue
 		}
 		name := "partials/" + e.Name()
-		if _, err := base.New(name).Parse(read(name)); err != nil {
+		src.partials = append(src.partials, namedText{name, read(name)})
+	}
+	for _, kind := range slices.Sorted(maps.Keys(pageTemplates)) {
+		src.pages = append(src.pages, namedText{kind, read(pageTemplates[kind])})
+	}
+	return src, errs
+}
+
+// parseTemplates parses base.html with each page template.
+func parseTemplates(src *themeSource) (*templates, diag.List) {
+	var errs diag.List
+	base := template.New("base.html").Funcs(funcs)
+	if _, err := base.Parse(src.base); err != nil {
+		errs = append(errs, templateError(err, ""))
+		return nil, errs
+	}
+	// Shared blocks: every templates/partials/*.html, in name order.
+	for _, p := range src.partials {
+		if _, err := base.New(p.name).Parse(p.text); err != nil {
 			errs = append(errs, templateError(err, ""))
 		}
 	}
@@ -973,14 +1004,9 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 	// One template set serves every page kind, so that the shared blocks
 	// are escaped once: each page file's "main" is added as "main/KIND",
 	// and each kind gets a copy of base.html, "page/KIND", calling it.
-	kinds := make([]string, 0, len(pageTemplates))
-	for k := range pageTemplates {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, kind := range kinds {
-		name := pageTemplates[kind]
-		file, err := template.New(name).Funcs(funcs).Parse(read(name))
+	for _, pt := range src.pages {
+		kind, name := pt.name, pageTemplates[pt.name]
+		file, err := template.New(name).Funcs(funcs).Parse(pt.text)
 		if err != nil {
 			errs = append(errs, templateError(err, ""))
 			continue
@@ -1012,12 +1038,16 @@ func parseTemplates(theme fs.FS) (*templates, diag.List) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &templates{set: base}, nil
+	return &templates{html: func() *template.Template { return base }}, nil
 }
 
 // templates is the parsed template set.
 type templates struct {
-	set *template.Template
+	// html is the set html/template executes, made when first asked
+	// for when the templates are shipped escaped (see shipped.go).
+	html func() *template.Template
+	// shipped says the templates were compiled from escaped.tmpl.
+	shipped bool
 	// fast executes the escaped set; nil when the theme uses what it does
 	// not support (see tmplexec), and html/template executes it: slow says
 	// why.
@@ -1031,18 +1061,18 @@ type templates struct {
 // usesGoal reports whether the template name, or a template it calls,
 // names a field or method Goal or NavGoals: only then can its output
 // differ between pages of different goals.
-func usesGoal(set *template.Template, name string, seen map[string]bool) bool {
+func usesGoal(tree func(name string) *parse.Tree, name string, seen map[string]bool) bool {
 	if seen[name] {
 		return false
 	}
 	seen[name] = true
-	t := set.Lookup(name)
-	if t == nil || t.Tree == nil {
+	t := tree(name)
+	if t == nil {
 		return false
 	}
 	found := false
 	goal := func(ids []string) bool { return slices.Contains(ids, "Goal") || slices.Contains(ids, "NavGoals") }
-	inspect(t.Tree.Root, func(n parse.Node) bool {
+	tmplexec.Inspect(t.Root, func(n parse.Node) bool {
 		switch n := n.(type) {
 		case *parse.FieldNode:
 			found = found || goal(n.Ident)
@@ -1051,56 +1081,11 @@ func usesGoal(set *template.Template, name string, seen map[string]bool) bool {
 		case *parse.ChainNode:
 			found = found || goal(n.Field)
 		case *parse.TemplateNode:
-			found = found || usesGoal(set, n.Name, seen)
+			found = found || usesGoal(tree, n.Name, seen)
 		}
 		return !found
 	})
 	return found
-}
-
-// inspect calls f for n and, while f returns true, for every node under
-// it, in the order of the text: the parts of actions and pipelines as well
-// as the lists of if, range and with.
-func inspect(n parse.Node, f func(parse.Node) bool) {
-	if n == nil || !f(n) {
-		return
-	}
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n != nil {
-			for _, c := range n.Nodes {
-				inspect(c, f)
-			}
-		}
-	case *parse.ActionNode:
-		inspect(n.Pipe, f)
-	case *parse.PipeNode:
-		if n != nil {
-			for _, c := range n.Cmds {
-				inspect(c, f)
-			}
-		}
-	case *parse.CommandNode:
-		for _, a := range n.Args {
-			inspect(a, f)
-		}
-	case *parse.ChainNode:
-		inspect(n.Node, f)
-	case *parse.TemplateNode:
-		inspect(n.Pipe, f)
-	case *parse.IfNode:
-		inspect(n.Pipe, f)
-		inspect(n.List, f)
-		inspect(n.ElseList, f)
-	case *parse.RangeNode:
-		inspect(n.Pipe, f)
-		inspect(n.List, f)
-		inspect(n.ElseList, f)
-	case *parse.WithNode:
-		inspect(n.Pipe, f)
-		inspect(n.List, f)
-		inspect(n.ElseList, f)
-	}
 }
 
 // escape escapes every page template now: html/template escapes a
@@ -1108,23 +1093,54 @@ func inspect(n parse.Node, f func(parse.Node) bool) {
 // waits for. Executing each page template without data escapes it, then
 // fails at once on the missing data; that error is the expected one.
 func (t *templates) escape() {
+	set := t.html()
 	for kind := range pageTemplates {
-		_ = t.set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
+		_ = set.ExecuteTemplate(io.Discard, "page/"+kind, (*Page)(nil))
 	}
-	t.goalParts = map[string]bool{}
+	for _, part := range ChromeParts {
+		if set.Lookup(part) != nil {
+			_ = set.ExecuteTemplate(io.Discard, part, (*Chrome)(nil))
+		}
+	}
+	t.compile(lookup(set), func() *template.Template { return set })
+}
+
+// lookup returns the trees of set by name.
+func lookup(set *template.Template) func(name string) *parse.Tree {
+	return func(name string) *parse.Tree {
+		if t := set.Lookup(name); t != nil {
+			return t.Tree
+		}
+		return nil
+	}
+}
+
+// compiled lists the templates a theme executes: the pages and the chrome
+// parts of tree, sorted.
+func compiled(tree func(name string) *parse.Tree) []string {
 	names := make([]string, 0, len(pageTemplates)+len(ChromeParts))
 	for kind := range pageTemplates {
 		names = append(names, "page/"+kind)
 	}
 	for _, part := range ChromeParts {
-		if t.set.Lookup(part) != nil {
-			_ = t.set.ExecuteTemplate(io.Discard, part, (*Chrome)(nil))
-			t.goalParts[part] = usesGoal(t.set, part, map[string]bool{})
+		if tree(part) != nil {
 			names = append(names, part)
 		}
 	}
 	sort.Strings(names)
-	t.fast, t.slow = tmplexec.Compile(t.set, funcs, names...)
+	return names
+}
+
+// compile compiles the escaped trees of t (tmplexec), and finds the chrome
+// parts that depend on the page's goal.
+func (t *templates) compile(tree func(name string) *parse.Tree, html func() *template.Template) {
+	t.goalParts = map[string]bool{}
+	for _, part := range ChromeParts {
+		if tree(part) != nil {
+			t.goalParts[part] = usesGoal(tree, part, map[string]bool{})
+		}
+	}
+	t.fast, t.slow = tmplexec.CompileTrees(tree, html, funcs, compiled(tree)...)
 }
 
 // execute renders the page of the given kind.
@@ -1146,12 +1162,12 @@ func (t *templates) executePart(w io.Writer, name string, data any) error {
 		return t.fast.Execute(w, name, data)
 	}
 	interpreted.Add(1)
-	return t.set.ExecuteTemplate(w, name, data)
+	return t.html().ExecuteTemplate(w, name, data)
 }
 
 // renameCalls renames the {{template "from"}} calls under n.
 func renameCalls(n parse.Node, from, to string) {
-	inspect(n, func(n parse.Node) bool {
+	tmplexec.Inspect(n, func(n parse.Node) bool {
 		if t, ok := n.(*parse.TemplateNode); ok && t.Name == from {
 			t.Name = to
 		}

@@ -78,15 +78,15 @@ func (c *compiler) template(name string) (*code, error) {
 	if done := c.set.byName[name]; done != nil {
 		return done, nil
 	}
-	t := c.set.html.Lookup(name)
-	if t == nil || t.Tree == nil || t.Tree.Root == nil {
+	t := c.set.tree(name)
+	if t == nil || t.Root == nil {
 		return nil, fmt.Errorf("template %q: %w", name, errNoTemplate)
 	}
 	cd := &code{}
 	c.set.byName[name] = cd // before its body, for templates that call themselves
 	outer := c.tree
-	c.tree = t.Tree
-	root, err := c.list(name, t.Tree.Root)
+	c.tree = t
+	root, err := c.list(name, t.Root)
 	c.tree = outer
 	if err != nil {
 		delete(c.set.byName, name)

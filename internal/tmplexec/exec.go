@@ -37,7 +37,8 @@ import (
 
 // Set is a compiled set of escaped templates.
 type Set struct {
-	html   *template.Template
+	html   func() *template.Template // the escaped set, for what Set does not run itself
+	tree   func(name string) *parse.Tree
 	byName map[string]*code
 	funcs  map[string]*function
 }
@@ -56,7 +57,22 @@ var ErrUnsupported = errors.New("not supported by the compiled execution")
 // The set must use the default options (a missing map key gives the zero
 // value): Compile cannot see them.
 func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*Set, error) {
-	s := &Set{html: set, byName: map[string]*code{}, funcs: map[string]*function{}}
+	tree := func(name string) *parse.Tree {
+		if t := set.Lookup(name); t != nil {
+			return t.Tree
+		}
+		return nil
+	}
+	return CompileTrees(tree, func() *template.Template { return set }, funcs, names...)
+}
+
+// CompileTrees is Compile for escaped trees that html/template did not
+// escape in this process: tree returns the escaped tree of a name (see
+// Escaped and ParseEscaped), and html the set they were escaped from, made
+// when first needed (to execute a template Compile did not compile, and to
+// describe a failed execution).
+func CompileTrees(tree func(name string) *parse.Tree, html func() *template.Template, funcs template.FuncMap, names ...string) (*Set, error) {
+	s := &Set{html: html, tree: tree, byName: map[string]*code{}, funcs: map[string]*function{}}
 	for name, fn := range builtins {
 		s.funcs[name] = fn
 	}
@@ -80,7 +96,7 @@ func Compile(set *template.Template, funcs template.FuncMap, names ...string) (*
 func (s *Set) Execute(w io.Writer, name string, data any) error {
 	c := s.byName[name]
 	if c == nil {
-		return s.html.ExecuteTemplate(w, name, data)
+		return s.html().ExecuteTemplate(w, name, data)
 	}
 	err := s.run(c, w, data)
 	if err == nil {
@@ -91,7 +107,7 @@ func (s *Set) Execute(w io.Writer, name string, data any) error {
 		return we.err
 	}
 	// Let html/template say what went wrong, where, in its words.
-	if herr := s.html.ExecuteTemplate(io.Discard, name, data); herr != nil {
+	if herr := s.html().ExecuteTemplate(io.Discard, name, data); herr != nil {
 		return herr
 	}
 	return fmt.Errorf("template %s: %v (html/template executes it: a fault of the compiled execution, please report it)", name, err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"text/template/parse"
 )
 
 // The data the templates of these tests run on.
@@ -173,37 +174,67 @@ func differs(text string, data any) (string, error) {
 		}
 		return data
 	}
-	want, werr := run(text, fresh(), false)
-	got, gerr := run(text, fresh(), true)
-	if errors.Is(gerr, ErrUnsupported) {
-		return "", gerr
-	}
-	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
-		return fmt.Sprintf("error %v, html/template: %v", gerr, werr), nil
-	}
-	if got != want {
-		return fmt.Sprintf("output\n%s\nhtml/template:\n%s", got, want), nil
+	want, werr := run(text, fresh(), interpreted)
+	for _, how := range []int{compiled, shipped} {
+		got, gerr := run(text, fresh(), how)
+		if errors.Is(gerr, ErrUnsupported) {
+			return "", gerr
+		}
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			return fmt.Sprintf("%s: error %v, html/template: %v", hows[how], gerr, werr), nil
+		}
+		if got != want {
+			return fmt.Sprintf("%s: output\n%s\nhtml/template:\n%s", hows[how], got, want), nil
+		}
 	}
 	return "", nil
 }
 
-func run(text string, data any, compiled bool) (string, error) {
+// How run executes a template.
+const (
+	interpreted = iota // html/template
+	compiled           // Compile, of the set html/template escaped
+	shipped            // CompileTrees, of the escaped trees written by Escaped and read by ParseEscaped
+)
+
+var hows = []string{"html/template", "compiled", "compiled from Escaped"}
+
+func run(text string, data any, how int) (string, error) {
 	t, err := template.New("t").Parse(text)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	if !compiled {
+	if how == interpreted {
 		err := t.Execute(&b, data)
 		return b.String(), err
 	}
 	_ = t.Execute(io.Discard, nil) // escapes it (and fails on the nil data)
-	set, err := Compile(t, nil, "t")
+	var set *Set
+	if how == compiled {
+		set, err = Compile(t, nil, "t")
+	} else {
+		set, err = shippedSet(t, "t")
+	}
 	if err != nil {
 		return "", err
 	}
 	err = set.Execute(&b, "t", data)
 	return b.String(), err
+}
+
+// shippedSet compiles the escaped templates of t called names as a theme
+// escaped in advance is: written by Escaped, read by ParseEscaped.
+func shippedSet(t *template.Template, names ...string) (*Set, error) {
+	text, err := Escaped(t, names...)
+	if err != nil {
+		return nil, err
+	}
+	trees, err := ParseEscaped(text)
+	if err != nil {
+		return nil, fmt.Errorf("reading back %s: %v", text, err)
+	}
+	return CompileTrees(func(name string) *parse.Tree { return trees[name] }, func() *template.Template { return t }, nil, names...)
 }
 
 func TestLikeHTMLTemplate(t *testing.T) {
@@ -253,7 +284,7 @@ func TestCompileRefuses(t *testing.T) {
 		`<!-- {{.Title}} -->`,
 		`<p title={{.Title}}>x</p>`,
 	} {
-		_, err := run(text, data(), true)
+		_, err := run(text, data(), compiled)
 		var ue *UnsupportedError
 		if !errors.Is(err, ErrUnsupported) || !errors.As(err, &ue) || ue.File != "t" || ue.Line != 1 || strings.Contains(ue.Node, "_html_template") {
 			t.Errorf("%s: %v, want an UnsupportedError at t:1: that names no escaper", text, err)
