@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -111,14 +110,6 @@ const (
 	ActivitiesPage = "activities/index.html"
 	PrintPage      = "print/index.html"
 	DataPage       = "data/index.html"
-)
-
-var (
-	slugRE   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	objNumRE = regexp.MustCompile(`^([1-9][0-9]*)\.([1-9][0-9]*)$`)
-	dateRE   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	langRE   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
-	hostRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 )
 
 // pending is a piece of Markdown waiting for conversion, with where its
@@ -249,7 +240,7 @@ func (r *resolver) config(d *load.Doc) {
 	pub.Organization = f.str("organization", true, "\"U.S. Customs and Border Protection\"")
 	pub.Period = f.str("period", true, "\"2021–2026\"")
 	pub.Language = f.str("language", true, "en")
-	if pub.Language != "" && !langRE.MatchString(pub.Language) {
+	if pub.Language != "" && !isLanguageTag(pub.Language) {
 		r.errs.Add(f.pos("language"), fmt.Sprintf("configuration: %q is not a language tag", pub.Language), "use a BCP 47 tag such as en or en-US")
 	}
 	pub.BaseURL = f.str("base_url", false, "https://www.example.gov/strategy/")
@@ -262,7 +253,7 @@ func (r *resolver) config(d *load.Doc) {
 		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q is not an absolute http(s) URL", pub.BaseURL), "write it like https://www.example.gov/strategy/")
 		case u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(pub.BaseURL, "?") ||
-			(!hostRE.MatchString(u.Hostname()) && net.ParseIP(u.Hostname()) == nil):
+			(!isHostName(u.Hostname()) && net.ParseIP(u.Hostname()) == nil):
 			r.errs.Add(f.pos("base_url"), fmt.Sprintf("base URL %q is not the address of a web folder", pub.BaseURL),
 				"give the scheme, host name and path only, with no user, query or fragment, e.g. https://www.example.gov/strategy/")
 		case u.String() != pub.BaseURL:
@@ -275,7 +266,7 @@ func (r *resolver) config(d *load.Doc) {
 	pub.Number = f.str("publication_number", false, "")
 	pub.Date = f.str("publication_date", true, "2020-12-01")
 	if pub.Date != "" {
-		if _, err := time.Parse("2006-01-02", pub.Date); err != nil || !dateRE.MatchString(pub.Date) {
+		if _, err := time.Parse("2006-01-02", pub.Date); err != nil || !isDate(pub.Date) {
 			r.errs.Add(f.pos("publication_date"), fmt.Sprintf("configuration: publication_date %q is not a date", pub.Date), "write it as YYYY-MM-DD, e.g. 2020-12-01")
 		}
 	}
@@ -301,7 +292,7 @@ func (r *resolver) config(d *load.Doc) {
 		if pr.Slug == "" {
 			continue
 		}
-		if !slugRE.MatchString(pr.Slug) {
+		if !isSlug(pr.Slug) {
 			r.errs.Add(pf.pos("id"), fmt.Sprintf("priority id %q is not valid", pr.Slug), "use lower-case letters, digits and hyphens, e.g. counter-terrorism")
 			continue
 		}
@@ -404,7 +395,7 @@ func (r *resolver) section(d *load.Doc, f *fields) {
 	if id == "" {
 		return
 	}
-	if !slugRE.MatchString(id) {
+	if !isSlug(id) {
 		r.errs.Add(f.pos("id"), fmt.Sprintf("section id %q is not valid", id), "use lower-case letters, digits and hyphens, e.g. executive-summary")
 		return
 	}
@@ -459,16 +450,16 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 	activities := f.strings("activities", true, "\"A key activity.\"")
 	o.Figures = r.figures(d, f, "objective-"+num+"-")
 	f.done()
-	m := objNumRE.FindStringSubmatch(num)
-	if num != "" && m == nil {
+	goalNum, _, ok := splitObjectiveNumber(num)
+	if num != "" && !ok {
 		r.errs.Add(f.pos("number"), fmt.Sprintf("objective number %q is not GOAL.N", num), "write it in quotes as goal number, dot, position, e.g. number: \"1.3\"")
 		return nil
 	}
-	if m == nil {
+	if !ok {
 		return nil
 	}
 	o.Number = num
-	gn, _ := strconv.Atoi(m[1])
+	gn, _ := strconv.Atoi(goalNum)
 	if hasGoal && goalKey != gn {
 		r.errs.Add(f.pos("goal"), fmt.Sprintf("objective %s is numbered under goal %d but says goal: %d", num, gn, goalKey),
 			fmt.Sprintf("renumber it %d.N, or set goal: %d", goalKey, gn))
@@ -574,27 +565,34 @@ func (r *resolver) arrange(objs []*plan.Objective, numPos map[*plan.Objective]di
 			break
 		}
 	}
+	// By goal, then position: each objective's numbers, read once.
+	type key struct {
+		goal, n  int
+		goalText string // as written
+	}
+	keys := make(map[*plan.Objective]key, len(objs))
+	for _, o := range objs {
+		g, n, _ := splitObjectiveNumber(o.Number)
+		gn, _ := strconv.Atoi(g)
+		nn, _ := strconv.Atoi(n)
+		keys[o] = key{gn, nn, g}
+	}
 	sort.Slice(objs, func(i, j int) bool {
-		a, b := objNumRE.FindStringSubmatch(objs[i].Number), objNumRE.FindStringSubmatch(objs[j].Number)
-		ag, _ := strconv.Atoi(a[1])
-		bg, _ := strconv.Atoi(b[1])
-		if ag != bg {
-			return ag < bg
+		a, b := keys[objs[i]], keys[objs[j]]
+		if a.goal != b.goal {
+			return a.goal < b.goal
 		}
-		an, _ := strconv.Atoi(a[2])
-		bn, _ := strconv.Atoi(b[2])
-		return an < bn
+		return a.n < b.n
 	})
 	var goalNums []string
 	for _, g := range p.Goals {
 		goalNums = append(goalNums, strconv.Itoa(g.Number))
 	}
 	for _, o := range objs {
-		m := objNumRE.FindStringSubmatch(o.Number)
-		gn, _ := strconv.Atoi(m[1])
+		gn := keys[o].goal
 		g := r.goalNum[gn]
 		if g == nil {
-			hint := "create goal " + m[1] + " first, or renumber the objective under an existing goal"
+			hint := "create goal " + keys[o].goalText + " first, or renumber the objective under an existing goal"
 			if len(goalNums) > 0 {
 				hint += " (goals: " + strings.Join(goalNums, ", ") + ")"
 			}
@@ -603,7 +601,7 @@ func (r *resolver) arrange(objs []*plan.Objective, numPos map[*plan.Objective]di
 			}
 			continue
 		}
-		n, _ := strconv.Atoi(m[2])
+		n := keys[o].n
 		if n != len(g.Objectives)+1 && !r.opts.Partial {
 			r.errs.Add(numPos[o], fmt.Sprintf("objective numbers under goal %d skip %d.%d: found %s", gn, gn, len(g.Objectives)+1, o.Number),
 				"number the objectives of a goal 1, 2, 3 ... without gaps")
