@@ -1,55 +1,80 @@
 package render
 
 import (
+	"bytes"
 	"flag"
+	"go/format"
 	"os"
 	"runtime"
 	"strings"
 	"testing"
 
 	stratpub "github.com/stratpub/stratpub"
+	"github.com/stratpub/stratpub/internal/tmplexec"
 )
 
-var update = flag.Bool("update", false, "write escaped.tmpl from the default templates")
+var update = flag.Bool("update", false, "write escaped_gen.go from the default templates")
 
-// TestShippedTheme checks that escaped.tmpl is the default templates as
-// html/template escapes them (go generate ./internal/render writes it),
-// and that the default theme loads from it.
+// TestShippedTheme checks that escaped_gen.go holds the default templates
+// as html/template escapes them (go generate ./internal/render writes it),
+// tree for tree, and that the default theme loads from it.
 func TestShippedTheme(t *testing.T) {
-	if r := shippedRelease(); r != runtime.Version() && !*update {
-		t.Skipf("escaped.tmpl was written by %s, and this is %s: the default templates are escaped as they load (run go generate ./internal/render to ship them for this release)", r, runtime.Version())
+	if r := shippedRelease; r != runtime.Version() && !*update {
+		t.Skipf("escaped_gen.go was written by %s, and this is %s: the default templates are escaped as they load (run go generate ./internal/render to ship them for this release)", r, runtime.Version())
 	}
 	src, errs := readTemplates(stratpub.Theme)
 	if len(errs) > 0 {
 		t.Fatal(errs.Err())
 	}
-	text, err := shippedText(src)
+	text, err := shippedSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formatted, err := format.Source([]byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *update {
-		if err := os.WriteFile("escaped.tmpl", []byte(text), 0o644); err != nil {
+		if err := os.WriteFile("escaped_gen.go", formatted, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	if shipped != text {
-		t.Fatal("escaped.tmpl is not the default templates as html/template escapes them: run go generate ./internal/render")
+	if onDisk, err := os.ReadFile("escaped_gen.go"); err != nil || !bytes.Equal(onDisk, formatted) {
+		t.Fatal("escaped_gen.go is not the default templates as html/template escapes them: run go generate ./internal/render")
+	}
+	// The trees compiled in are the ones html/template escapes.
+	tmpl, errs := parseTemplates(src)
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	tmpl.escape()
+	want, err := tmplexec.Escaped(tmpl.html(), compiled(lookup(tmpl.html()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != len(shippedTrees) {
+		t.Errorf("%d trees shipped, html/template escapes %d", len(shippedTrees), len(want))
+	}
+	for _, e := range shippedTrees {
+		if w := want[e.Name]; w == nil || e.Tree.Root.String() != w.Root.String() {
+			t.Errorf("shipped tree %q is not html/template's", e.Name)
+		}
 	}
 	th, errs := LoadTheme(stratpub.Theme)
 	if len(errs) > 0 {
 		t.Fatal(errs.Err())
 	}
 	if !th.tmpl.shipped {
-		t.Error("the default theme was escaped as it loaded, not compiled from escaped.tmpl")
+		t.Error("the default theme was escaped as it loaded, not compiled from escaped_gen.go")
 	}
 }
 
 // TestShippedThemeOnlyForItsTemplates checks that a theme whose templates
 // differ from the default ones by a byte is escaped as it loads.
 func TestShippedThemeOnlyForItsTemplates(t *testing.T) {
-	if r := shippedRelease(); r != runtime.Version() {
-		t.Skipf("escaped.tmpl was written by %s, and this is %s", r, runtime.Version())
+	if r := shippedRelease; r != runtime.Version() {
+		t.Skipf("escaped_gen.go was written by %s, and this is %s", r, runtime.Version())
 	}
 	src, errs := readTemplates(stratpub.Theme)
 	if len(errs) > 0 {
@@ -63,12 +88,12 @@ func TestShippedThemeOnlyForItsTemplates(t *testing.T) {
 		changed.pages = append([]namedText(nil), src.pages...)
 		changed.pages[i].text = strings.Replace(changed.pages[i].text, "</", " </", 1)
 		if shippedTemplates(&changed) != nil {
-			t.Errorf("%s changed, and still compiled from escaped.tmpl", changed.pages[i].name)
+			t.Errorf("%s changed, and still compiled from escaped_gen.go", changed.pages[i].name)
 		}
 	}
 	changed := *src
 	changed.base += " "
 	if shippedTemplates(&changed) != nil {
-		t.Error("base.html changed, and still compiled from escaped.tmpl")
+		t.Error("base.html changed, and still compiled from escaped_gen.go")
 	}
 }

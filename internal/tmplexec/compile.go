@@ -53,7 +53,7 @@ func describe(n parse.Node) string {
 
 func (c *compiler) unsupported(name string, n parse.Node) error {
 	e := &UnsupportedError{Template: name, Node: describe(n)}
-	if c.tree != nil {
+	if c.tree != nil && c.tree.ParseName != "" { // trees from GoSource keep no text to tell where
 		// "file:line:col", the column counted from 0.
 		loc, _ := c.tree.ErrorContext(n)
 		if i := strings.LastIndexByte(loc, ':'); i > 0 {

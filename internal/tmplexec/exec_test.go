@@ -194,7 +194,7 @@ func differs(text string, data any) (string, error) {
 const (
 	interpreted = iota // html/template
 	compiled           // Compile, of the set html/template escaped
-	shipped            // CompileTrees, of the escaped trees written by Escaped and read by ParseEscaped
+	shipped            // CompileTrees, of the trees Escaped gives
 )
 
 var hows = []string{"html/template", "compiled", "compiled from Escaped"}
@@ -224,15 +224,14 @@ func run(text string, data any, how int) (string, error) {
 }
 
 // shippedSet compiles the escaped templates of t called names as a theme
-// escaped in advance is: written by Escaped, read by ParseEscaped.
+// shipped escaped is: the trees Escaped gives, which GoSource can write.
 func shippedSet(t *template.Template, names ...string) (*Set, error) {
-	text, err := Escaped(t, names...)
+	trees, err := Escaped(t, names...)
 	if err != nil {
 		return nil, err
 	}
-	trees, err := ParseEscaped(text)
-	if err != nil {
-		return nil, fmt.Errorf("reading back %s: %v", text, err)
+	if _, err := GoSource(trees); err != nil {
+		return nil, err
 	}
 	return CompileTrees(func(name string) *parse.Tree { return trees[name] }, func() *template.Template { return t }, nil, names...)
 }
