@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -16,6 +18,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/plan"
 )
 
 const fuzzConfig = "title: T\norganization: O\nperiod: P\nlanguage: en\npublication_date: 2020-01-02\n"
@@ -235,6 +238,43 @@ func sameAsBuild(t *testing.T, patched *Prepared, source fs.FS, edit string) {
 			t.Fatalf("%s differs between Patch and the full build (edit of %s):\n%s", file.Path, edit, firstDiff(got[i].Data, file.Data))
 		}
 	}
+	// What the pages do not show of the plan's links.
+	if g, w := links(patched.Plan), links(full.Plan); g != w {
+		t.Fatalf("the plan's links differ between Patch and the full build (edit of %s):\n%s", edit, firstDiff([]byte(g), []byte(w)))
+	}
+}
+
+// links describes every item of p, as its pages reach it and by its ID,
+// with its title and where it is referenced from.
+func links(p *plan.Plan) string {
+	var b strings.Builder
+	ref := func(r *plan.Ref) {
+		fmt.Fprintf(&b, "%s %q %s:", r.ID, r.Title, r.URL())
+		for _, bl := range r.Backlinks {
+			fmt.Fprintf(&b, " %s %q (%s)", bl.From.ID, bl.From.Title, bl.Target)
+		}
+		b.WriteString("\n")
+	}
+	for _, s := range p.Front {
+		ref(&s.Ref)
+	}
+	for _, g := range p.Goals {
+		ref(&g.Ref)
+		for _, o := range g.Objectives {
+			ref(&o.Ref)
+			for _, it := range append(slices.Clip(o.Outcomes), o.Activities...) {
+				ref(&it.Ref)
+			}
+		}
+	}
+	for _, s := range p.Back {
+		ref(&s.Ref)
+	}
+	b.WriteString("by ID:\n")
+	for _, id := range slices.Sorted(maps.Keys(p.Refs)) {
+		ref(p.Refs[id])
+	}
+	return b.String()
 }
 
 // firstDiff shows where a and b first differ.

@@ -13,25 +13,26 @@ import (
 
 // Redoc returns the plan of the project p was resolved from after the
 // documents docs changed, without resolving the whole project again, when
-// the changes stay inside the documents: the same items with the same IDs,
-// numbers and pages, the same images, the same references to other items,
-// and only texts and titles changed (bodies, statements, summaries, desired
+// the changes stay inside the documents' items: the same items with the
+// same IDs, numbers and pages, and the same images, while texts, titles
+// and references may change (bodies, statements, summaries, desired
 // outcomes, key activities, captions; the titles of sections and
-// objectives, the names of goals). Then the documents alone are read and
-// converted again, and the plan is copied only where it holds them.
+// objectives, the names of goals; the ref: links in any of them). Then the
+// documents alone are read and converted again, and the plan is copied
+// only where it changes.
 //
 // A title is also the text of the empty links that refer to its item, and
 // of the "Referenced from" lists and previous/next links that name it: when
 // one changes, the documents whose texts refer to the item are read again
 // with read and converted again too, and the items that list or neighbour
-// it are copied with the new title.
+// it are copied with the new title. A reference added or removed changes
+// the "Referenced from" list of its target, which is made again.
 //
 // ok is false when a change may reach further (a number, an item added or
-// removed, an image, a reference added or removed, the order of sections)
-// or when a document has a problem to report: then resolve the whole
-// project with Plan, which reports it with its position. When ok, the
-// result is what Plan would return for the changed project; p is not
-// modified.
+// removed, an image, the order of sections) or when a document has a
+// problem to report: then resolve the whole project with Plan, which
+// reports it with its position. When ok, the result is what Plan would
+// return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
 	// Read each document alone; a changed title brings in the documents
@@ -82,19 +83,22 @@ type redoer struct {
 	byFile map[string]*redone
 	order  []*redone            // as read
 	refs   map[string]*plan.Ref // np's Refs
-	cloned bool                 // refs is not p's: titles changed
-	np     *plan.Plan
-	own    map[any]bool // the objects np does not share with p
+	cloned bool                 // refs is not p's: titles or references changed
+	// relinked are the IDs whose "Referenced from" lists change: the
+	// documents read refer to them otherwise than before.
+	relinked map[string]bool
+	np       *plan.Plan
+	own      map[any]bool // the objects np does not share with p
 }
 
 // redone is one document read alone, with what its items were and are.
 type redone struct {
 	r        *resolver // its items (r.p) and queued texts (r.work)
 	kind     string
-	oldRefs  []*plan.Ref // the items it defined in p: the page's item, then outcomes and activities
-	newRefs  []*plan.Ref // the same items, read again
-	retitled []int       // indexes in newRefs of the items whose title changed
-	edges    map[edge]bool
+	oldRefs  []*plan.Ref     // the items it defined in p: the page's item, then outcomes and activities
+	newRefs  []*plan.Ref     // the same items, read again
+	retitled []int           // indexes in newRefs of the items whose title changed
+	edges    map[edge]string // its references now, with the ID of the first there (Backlink.Target)
 
 	sec  *plan.Section // the new item, one of three
 	goal *plan.Goal
@@ -164,9 +168,9 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 }
 
 // convert converts the texts of every document read, looking IDs up in
-// the plan with the new titles, and checks that each document refers to
-// exactly what it referred to before: then no "Referenced from" list
-// changes but for the titles in it.
+// the plan with the new titles, and finds the targets whose "Referenced
+// from" lists change (x.relinked): those the documents refer to otherwise
+// than before.
 func (x *redoer) convert() bool {
 	p := x.p
 	x.refs = p.Refs
@@ -199,7 +203,14 @@ func (x *redoer) convert() bool {
 		for _, ref := range rd.oldRefs {
 			mine[ref.ID] = rd
 		}
-		rd.edges = map[edge]bool{}
+		// A referring item is listed once per target, with the first of
+		// its references there, as Plan lists it.
+		rd.edges = map[edge]string{}
+		link := func(to, from, target string) {
+			if _, ok := rd.edges[edge{to, from}]; !ok {
+				rd.edges[edge{to, from}] = target
+			}
+		}
 		for _, w := range rd.r.work {
 			w.env.Ref, w.env.Asset = lookup, exists
 			res := w.convert(conv)
@@ -211,32 +222,47 @@ func (x *redoer) convert() bool {
 				if t == nil || id == w.from.ID {
 					return false // Plan reports it
 				}
-				rd.edges[edge{id, w.from.ID}] = true
+				link(id, w.from.ID, id)
 				if t.Kind == "outcome" || t.Kind == "activity" {
 					if o := x.refs["objective-"+objectiveNumber(id)]; o != nil && o.ID != w.from.ID {
-						rd.edges[edge{o.ID, w.from.ID}] = true
+						link(o.ID, w.from.ID, id)
 					}
 				}
 			}
 			w.set(res)
 		}
 	}
-	// Every backlink from an item of the documents read must still be
-	// there, and no other.
-	before := map[*redone]int{}
+	// The backlinks from the items of the documents read, before: where
+	// they differ from the references now, the lists of their targets are
+	// made again (see splice).
+	before := map[edge]string{}
 	for _, t := range p.Refs {
 		for _, bl := range t.Backlinks {
-			if rd := mine[bl.From.ID]; rd != nil {
-				if !rd.edges[edge{t.ID, bl.From.ID}] {
-					return false
-				}
-				before[rd]++
+			if mine[bl.From.ID] != nil {
+				before[edge{t.ID, bl.From.ID}] = bl.Target
 			}
 		}
 	}
+	x.relinked = map[string]bool{}
 	for _, rd := range x.order {
-		if before[rd] != len(rd.edges) {
-			return false
+		for e, target := range rd.edges {
+			if was, ok := before[e]; !ok || was != target {
+				x.relinked[e.to] = true // a reference added, or its first changed
+			}
+		}
+	}
+	for e := range before {
+		if _, ok := mine[e.from].edges[e]; !ok {
+			x.relinked[e.to] = true // a reference removed
+		}
+	}
+	if len(x.relinked) > 0 && !x.cloned {
+		x.cloned = true
+		x.refs = maps.Clone(p.Refs)
+		for _, rd := range x.order {
+			for _, ref := range rd.newRefs {
+				x.refs[ref.ID] = ref
+			}
 		}
 	}
 	return true
@@ -299,6 +325,46 @@ func (x *redoer) splice() *plan.Plan {
 		}
 		for _, i := range rd.retitled {
 			retitled[rd.newRefs[i].ID] = rd.newRefs[i]
+		}
+	}
+	// The "Referenced from" lists of what the documents read refer to
+	// otherwise than before: their entries from other items stay, theirs
+	// are made anew, all in reading order.
+	if len(x.relinked) > 0 {
+		newRef := map[string]*plan.Ref{}
+		for _, rd := range x.order {
+			for _, ref := range rd.newRefs {
+				newRef[ref.ID] = ref
+			}
+		}
+		lists := map[string][]plan.Backlink{}
+		wanted := map[string]bool{}
+		for _, id := range slices.Sorted(maps.Keys(x.relinked)) {
+			t := x.ownRef(id)
+			var list []plan.Backlink
+			for _, bl := range t.Backlinks {
+				if newRef[bl.From.ID] == nil {
+					list = append(list, bl)
+					wanted[bl.From.ID] = true
+				}
+			}
+			lists[id] = list
+		}
+		for _, rd := range x.order {
+			for e, target := range rd.edges {
+				if x.relinked[e.to] {
+					lists[e.to] = append(lists[e.to], plan.Backlink{From: newRef[e.from], Target: target})
+					wanted[e.from] = true
+				}
+			}
+		}
+		rank := readingOrder(np, wanted)
+		for id, list := range lists {
+			slices.SortStableFunc(list, func(a, b plan.Backlink) int { return rank[a.From.ID] - rank[b.From.ID] })
+			if len(list) == 0 {
+				list = nil
+			}
+			x.refs[id].Backlinks = list
 		}
 	}
 	// The "Referenced from" lists that name a retitled item.
@@ -468,6 +534,34 @@ func (x *redoer) ownRef(id string) *plan.Ref {
 	}
 	x.refs[id] = ref
 	return ref
+}
+
+// readingOrder returns the place in reading order of the items of p
+// whose IDs are wanted: the order of the lists of backlinks.
+func readingOrder(p *plan.Plan, wanted map[string]bool) map[string]int {
+	rank := make(map[string]int, len(wanted))
+	n := 0
+	add := func(ref *plan.Ref) {
+		if wanted[ref.ID] {
+			rank[ref.ID] = n
+		}
+		n++
+	}
+	for _, s := range p.Front {
+		add(&s.Ref)
+	}
+	for _, g := range p.Goals {
+		add(&g.Ref)
+		for _, o := range g.Objectives {
+			for _, ref := range itemRefs(o) {
+				add(ref)
+			}
+		}
+	}
+	for _, s := range p.Back {
+		add(&s.Ref)
+	}
+	return rank
 }
 
 // findSection returns the list holding the section from file, and its

@@ -104,7 +104,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		name, how, event string
 		edit             func()
 	}{
-		{"body edit adding a reference", "", "reload", func() {
+		{"body edit adding a reference", "documents only", "reload", func() {
 			l.write(objFile, obj+"\nA new closing paragraph with a [reference](ref:objective-1.4).\n")
 		}},
 		{"body edit, same references", "documents only", "reload", func() {
@@ -118,7 +118,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 			l.write(sectionFile, section+"\nOne more.\n")
 			l.write(goalFile, goal+"\nOne more.\n")
 		}},
-		{"body edit removing a reference", "", "reload", func() { l.write(objFile, obj) }},
+		{"body edit removing a reference", "documents only", "reload", func() { l.write(objFile, obj) }},
 		{"statement, outcome, activity and caption edit", "documents only", "reload", func() {
 			e := strings.Replace(obj, "threats that inhibit cross-border commerce.", "threats that hold back cross-border commerce.", 1)
 			e = strings.Replace(e, `"Trade is safe and secure."`, `"Trade is *safe* and secure."`, 1)
@@ -126,7 +126,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 			e = strings.Replace(e, `credit: "CBP Photo by Mani Albrecht"`, `credit: "CBP photo by Mani Albrecht"`, 1)
 			l.write(objFile, e)
 		}},
-		{"outcome edit adding a reference", "", "reload", func() {
+		{"outcome edit adding a reference", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe and secure; see [](ref:objective-1.2)."`, 1))
 		}},
 		{"outcome edit keeping the reference", "documents only", "reload", func() {
