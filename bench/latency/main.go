@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -18,6 +18,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
 	verbose := fl.Bool("v", false, "show the server's log")
 	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
+	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
 	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
@@ -83,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -93,7 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -185,6 +187,15 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		data := fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
 		if link {
 			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d, see [](ref:objective-1.%d).\n", i, 2+i%2)
+		}
+		if item {
+			if !bytes.Contains(orig, []byte("\nactivities:\n")) {
+				return nil, fmt.Errorf("%s has no list of activities", edit)
+			}
+			data = orig
+			if i%2 == 0 {
+				data = bytes.Replace(orig, []byte("\nactivities:\n"), fmt.Appendf(nil, "\nactivities:\n  - \"Latency edit %d.\"\n", i), 1)
+			}
 		}
 		if retitle {
 			title := regexp.MustCompile(`(?m)^(title|name): .*$`)

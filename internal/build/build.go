@@ -93,12 +93,13 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 
 // Patch prepares the publication again after the files at paths changed,
 // reusing p when every changed file is a document of p's plan whose change
-// stays inside its items (texts, titles and references changed, but not
-// IDs, numbers or images; see resolve.Redoc): then only the changed
-// documents, and those that refer to an item whose title changed, are read
-// and converted again, and the result is the same as Prepare's. ok is
-// false when the change needs Prepare: another kind of file, an item added
-// or removed or renumbered, or a document with a problem to report.
+// stays inside its items (texts, titles, references and the lists of
+// outcomes and activities changed, but not numbers or images; see
+// resolve.Redoc): then only the changed documents, and those that refer to
+// an item whose title changed, are read and converted again, and the
+// result is the same as Prepare's. ok is false when the change needs
+// Prepare: another kind of file, a document added, removed or renumbered,
+// or a document with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false

@@ -59,37 +59,44 @@ func TestPatchTakesTitles(t *testing.T) {
 			},
 			"objectives/1.1/index.html", "Objective 1.2: Best beta"},
 	}
-	ctx := context.Background()
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			source := maps.Clone(base)
-			change(t, source, c.start)
-			prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-			if len(errs) > 0 {
-				t.Fatal(errs.Err())
-			}
-			for _, step := range c.edits {
-				source = maps.Clone(source)
-				change(t, source, step)
-				var paths []string
-				for _, e := range step {
-					paths = append(paths, e.path)
-				}
-				next, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths)
-				if !ok {
-					t.Fatalf("Patch refused %v", step)
-				}
-				sameAsBuild(t, next, source, strings.Join(paths, ", "))
-				prep = next
-			}
-			page, ok, err := prep.Renderer.File(c.show)
-			if err != nil || !ok {
-				t.Fatal(c.show, ok, err)
-			}
-			if !strings.Contains(string(page), c.want) {
-				t.Errorf("%s does not show %q", c.show, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
+	}
+}
+
+// patchInSteps prepares base with the edits start made, then patches it
+// with each step of edits in turn, checking that Patch takes it and gives
+// the full build's site and links; at the end, the page show must hold
+// want.
+func patchInSteps(t *testing.T, base fstest.MapFS, start []edit, steps [][]edit, show, want string) {
+	t.Helper()
+	ctx := context.Background()
+	source := maps.Clone(base)
+	change(t, source, start)
+	prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	for _, step := range steps {
+		source = maps.Clone(source)
+		change(t, source, step)
+		var paths []string
+		for _, e := range step {
+			paths = append(paths, e.path)
+		}
+		next, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths)
+		if !ok {
+			t.Fatalf("Patch refused %v", step)
+		}
+		sameAsBuild(t, next, source, strings.Join(paths, ", "))
+		prep = next
+	}
+	page, ok, err := prep.Renderer.File(show)
+	if err != nil || !ok {
+		t.Fatal(show, ok, err)
+	}
+	if !strings.Contains(string(page), want) {
+		t.Errorf("%s does not show %q", show, want)
 	}
 }
 
@@ -124,36 +131,37 @@ func TestPatchTakesReferences(t *testing.T) {
 			{"content/back/conclusion.md", "[](ref:goal-2)", "[](ref:objective-1.2)"},
 		}}, "objectives/1.2/index.html", "Conclusion"},
 	}
-	ctx := context.Background()
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			source := maps.Clone(base)
-			prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-			if len(errs) > 0 {
-				t.Fatal(errs.Err())
-			}
-			for _, step := range c.edits {
-				source = maps.Clone(source)
-				change(t, source, step)
-				var paths []string
-				for _, e := range step {
-					paths = append(paths, e.path)
-				}
-				next, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths)
-				if !ok {
-					t.Fatalf("Patch refused %v", step)
-				}
-				sameAsBuild(t, next, source, strings.Join(paths, ", "))
-				prep = next
-			}
-			page, ok, err := prep.Renderer.File(c.show)
-			if err != nil || !ok {
-				t.Fatal(c.show, ok, err)
-			}
-			if !strings.Contains(string(page), c.want) {
-				t.Errorf("%s does not show %q", c.show, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, nil, c.edits, c.show, c.want) })
+	}
+}
+
+// TestPatchTakesItems adds and removes desired outcomes and key
+// activities, which are numbered by their place, and checks that Patch
+// takes each edit and gives the site and the plan's links of the full
+// build.
+func TestPatchTakesItems(t *testing.T) {
+	base, _ := smallFS(t)
+	const beta, alpha = "content/goal-1/1.2-beta.md", "content/goal-1/1.1-alpha.md"
+	cases := []struct {
+		name  string
+		edits [][]edit
+		show  string
+		want  string
+	}{
+		{"an outcome added", [][]edit{{{beta, `  - "Beta is measured."`, "  - \"Beta is measured.\"\n  - \"Beta is shared.\""}}},
+			"outcomes/index.html", "Beta is shared."},
+		{"an outcome put first, which moves the one referred to", [][]edit{{{beta, "outcomes:\n", "outcomes:\n  - \"Beta starts.\"\n"}}},
+			"objectives/2.1/index.html", "Desired outcome 1.2.2"},
+		{"an activity with a reference added, then removed", [][]edit{
+			{{alpha, `  - "Plan alpha."`, "  - \"Plan alpha.\"\n  - \"Tell [](ref:goal-2).\""}},
+			{{alpha, "  - \"Tell [](ref:goal-2).\"\n", ""}},
+		}, "activities/index.html", "Plan alpha."},
+		{"an activity that refers to another objective removed", [][]edit{{{alpha, "  - \"Run alpha, as in [](ref:objective-1.2).\"\n", ""}}},
+			"objectives/1.2/index.html", "Referenced from"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, nil, c.edits, c.show, c.want) })
 	}
 }
 
@@ -180,17 +188,25 @@ func TestPatchRefuses(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs.Err())
 	}
-	for _, e := range []struct{ why, path, old, new string }{
-		{"a number", "content/goal-2/2.1-gamma.md", `number: "2.1"`, `number: "2.2"`},
-		{"an outcome added", "content/goal-1/1.2-beta.md", `  - "Beta is measured."`, "  - \"Beta is measured.\"\n  - \"More.\""},
-		{"a section's order", "content/front/foreword.md", "order: 10", "order: 11"},
-		{"an unknown reference", "content/goal-1/1.2-beta.md", "ref:objective-1.1", "ref:objective-9.9"},
-		{"a title left empty", "content/goal-1/1.2-beta.md", `title: "Beta"`, `title: ""`},
+	const alpha, beta = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md"
+	for _, c := range []struct {
+		why   string
+		edits []edit // of one file
+	}{
+		{"a number", []edit{{"content/goal-2/2.1-gamma.md", `number: "2.1"`, `number: "2.2"`}}},
+		{"an activity others refer to removed", []edit{{beta, "  - \"Measure beta.\"\n", ""}}},
+		{"a reference to an activity removed in the same edit", []edit{
+			{alpha, "  - \"Run alpha, as in [](ref:objective-1.2).\"\n", ""},
+			{alpha, "Alpha is the first objective.", "Alpha is the first objective, see [](ref:activity-1.1.2)."},
+		}},
+		{"a section's order", []edit{{"content/front/foreword.md", "order: 10", "order: 11"}}},
+		{"an unknown reference", []edit{{beta, "ref:objective-1.1", "ref:objective-9.9"}}},
+		{"a title left empty", []edit{{beta, `title: "Beta"`, `title: ""`}}},
 	} {
 		source := maps.Clone(base)
-		change(t, source, []edit{{e.path, e.old, e.new}})
-		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{e.path}); ok {
-			t.Errorf("Patch took %s", e.why)
+		change(t, source, c.edits)
+		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{c.edits[0].path}); ok {
+			t.Errorf("Patch took %s", c.why)
 		}
 	}
 }

@@ -13,26 +13,30 @@ import (
 
 // Redoc returns the plan of the project p was resolved from after the
 // documents docs changed, without resolving the whole project again, when
-// the changes stay inside the documents' items: the same items with the
-// same IDs, numbers and pages, and the same images, while texts, titles
-// and references may change (bodies, statements, summaries, desired
-// outcomes, key activities, captions; the titles of sections and
-// objectives, the names of goals; the ref: links in any of them). Then the
-// documents alone are read and converted again, and the plan is copied
-// only where it changes.
+// the changes stay inside the documents' items: the same sections, goals
+// and objectives with the same IDs, numbers and pages, and the same
+// images, while texts, titles, references and the lists of desired
+// outcomes and key activities may change (bodies, statements, summaries,
+// outcomes, activities, captions; the titles of sections and objectives,
+// the names of goals; the ref: links in any of them; an outcome or an
+// activity added or removed). Then the documents alone are read and
+// converted again, and the plan is copied only where it changes.
 //
 // A title is also the text of the empty links that refer to its item, and
 // of the "Referenced from" lists and previous/next links that name it: when
 // one changes, the documents whose texts refer to the item are read again
 // with read and converted again too, and the items that list or neighbour
 // it are copied with the new title. A reference added or removed changes
-// the "Referenced from" list of its target, which is made again.
+// the "Referenced from" list of its target, which is made again. Outcomes
+// and activities are numbered by their place, so one added or removed adds
+// or removes the last ID of its list.
 //
-// ok is false when a change may reach further (a number, an item added or
-// removed, an image, the order of sections) or when a document has a
-// problem to report: then resolve the whole project with Plan, which
-// reports it with its position. When ok, the result is what Plan would
-// return for the changed project; p is not modified.
+// ok is false when a change may reach further (a number, the order of
+// sections, an image, an outcome or activity removed whose ID others refer
+// to) or when a document has a problem to report: then resolve the whole
+// project with Plan, which reports it with its position. When ok, the
+// result is what Plan would return for the changed project; p is not
+// modified.
 func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
 	// Read each document alone; a changed title brings in the documents
@@ -50,12 +54,11 @@ func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bo
 		}
 		x.byFile[d.Path] = rd
 		x.order = append(x.order, rd)
-		for i, ref := range rd.newRefs {
-			if ref.Title == rd.oldRefs[i].Title {
-				continue
-			}
-			rd.retitled = append(rd.retitled, i)
-			for _, bl := range rd.oldRefs[i].Backlinks {
+		// Only the page's item has a title of its own: an outcome's or
+		// an activity's is its number.
+		if old, ref := rd.oldRefs[0], rd.newRefs[0]; ref.Title != old.Title {
+			rd.retitled = true
+			for _, bl := range old.Backlinks {
 				file := fileOf(p, bl.From)
 				if file == "" {
 					return nil, false // a priority of the configuration
@@ -84,6 +87,7 @@ type redoer struct {
 	order  []*redone            // as read
 	refs   map[string]*plan.Ref // np's Refs
 	cloned bool                 // refs is not p's: titles or references changed
+	mine   map[string]*redone   // the items of the documents read, by ID, before and now
 	// relinked are the IDs whose "Referenced from" lists change: the
 	// documents read refer to them otherwise than before.
 	relinked map[string]bool
@@ -97,7 +101,9 @@ type redone struct {
 	kind     string
 	oldRefs  []*plan.Ref     // the items it defined in p: the page's item, then outcomes and activities
 	newRefs  []*plan.Ref     // the same items, read again
-	retitled []int           // indexes in newRefs of the items whose title changed
+	retitled bool            // the page's item has a new title
+	removed  []string        // the IDs of the outcomes and activities removed
+	added    int             // how many outcomes and activities were added
 	edges    map[edge]string // its references now, with the ID of the first there (Backlink.Target)
 
 	sec  *plan.Section // the new item, one of three
@@ -148,21 +154,34 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 		if no == nil || o == nil {
 			return nil, false
 		}
-		if o.Number != no.Number || len(o.Outcomes) != len(no.Outcomes) ||
-			len(o.Activities) != len(no.Activities) || !sameImages(o.Figures, no.Figures) {
+		if o.Number != no.Number || !sameImages(o.Figures, no.Figures) {
 			return nil, false
 		}
 		rd.obj, rd.oldRefs, rd.newRefs = no, itemRefs(o), itemRefs(no)
+		// Outcomes and activities are numbered by their place: one added
+		// or removed adds or removes the last ID of its list, which
+		// nothing may refer to any more.
+		now := map[string]bool{}
+		for _, ref := range rd.newRefs {
+			now[ref.ID] = true
+		}
+		for _, ref := range rd.oldRefs {
+			if !now[ref.ID] {
+				if len(ref.Backlinks) > 0 {
+					return nil, false // Plan reports the references left without a target
+				}
+				rd.removed = append(rd.removed, ref.ID)
+			}
+		}
+		rd.added = len(rd.newRefs) - len(rd.oldRefs) + len(rd.removed)
 	default:
 		return nil, false
 	}
 	if len(r.errs) > 0 {
 		return nil, false
 	}
-	for i, ref := range rd.newRefs {
-		if !sameAddress(rd.oldRefs[i], ref) {
-			return nil, false
-		}
+	if !sameAddress(rd.oldRefs[0], rd.newRefs[0]) {
+		return nil, false
 	}
 	return rd, true
 }
@@ -174,17 +193,12 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 func (x *redoer) convert() bool {
 	p := x.p
 	x.refs = p.Refs
-	retitled := false
+	// The documents' items as they are now, under the titles and IDs
+	// they have now, are what the texts' links find.
 	for _, rd := range x.order {
-		retitled = retitled || len(rd.retitled) > 0
-	}
-	if retitled {
-		x.cloned = true
-		x.refs = maps.Clone(p.Refs)
-		for _, rd := range x.order {
-			for _, ref := range rd.newRefs {
-				x.refs[ref.ID] = ref
-			}
+		if rd.retitled || len(rd.removed) > 0 || rd.added > 0 {
+			x.cloneRefs()
+			break
 		}
 	}
 	conv := markdown.New(p.Pub.AllowRawHTML)
@@ -198,9 +212,10 @@ func (x *redoer) convert() bool {
 		}
 		return markdown.Target{URL: t.URL(), Title: t.Title}, true
 	}
-	mine := map[string]*redone{} // the items of the documents read, by ID
+	mine := map[string]*redone{} // the items of the documents read, by ID, before and now
+	x.mine = mine
 	for _, rd := range x.order {
-		for _, ref := range rd.oldRefs {
+		for _, ref := range append(slices.Clip(rd.oldRefs), rd.newRefs...) {
 			mine[ref.ID] = rd
 		}
 		// A referring item is listed once per target, with the first of
@@ -256,16 +271,28 @@ func (x *redoer) convert() bool {
 			x.relinked[e.to] = true // a reference removed
 		}
 	}
-	if len(x.relinked) > 0 && !x.cloned {
-		x.cloned = true
-		x.refs = maps.Clone(p.Refs)
-		for _, rd := range x.order {
-			for _, ref := range rd.newRefs {
-				x.refs[ref.ID] = ref
-			}
-		}
+	if len(x.relinked) > 0 {
+		x.cloneRefs()
 	}
 	return true
+}
+
+// cloneRefs gives np Refs of its own, with the items of the documents
+// read as they are now.
+func (x *redoer) cloneRefs() {
+	if x.cloned {
+		return
+	}
+	x.cloned = true
+	x.refs = maps.Clone(x.p.Refs)
+	for _, rd := range x.order {
+		for _, id := range rd.removed {
+			delete(x.refs, id)
+		}
+		for _, ref := range rd.newRefs {
+			x.refs[ref.ID] = ref
+		}
+	}
 }
 
 // splice returns a copy of p with the items read again in place of the
@@ -303,18 +330,27 @@ func (x *redoer) splice() *plan.Plan {
 			gi, oi, idx := x.locate(no.File)
 			g := x.ownGoal(gi)
 			o := g.Objectives[oi]
-			no.Ref.Backlinks = o.Ref.Backlinks
-			for i, it := range no.Outcomes {
-				it.Ref.Backlinks = o.Outcomes[i].Ref.Backlinks
+			// The items keep their backlinks by ID: an item added has
+			// none, and one removed had none (see alone).
+			was := map[string]*plan.Ref{}
+			for _, ref := range itemRefs(o) {
+				was[ref.ID] = ref
 			}
-			for i, it := range no.Activities {
-				it.Ref.Backlinks = o.Activities[i].Ref.Backlinks
+			for _, ref := range itemRefs(no) {
+				if old := was[ref.ID]; old != nil {
+					ref.Backlinks = old.Backlinks
+				}
 			}
 			no.Goal = g
 			g.Objectives[oi] = no
 			np.Objectives[idx] = no
 			x.own[no] = true
 			x.setRefs(itemRefs(no)...)
+			if x.cloned {
+				for _, id := range rd.removed {
+					delete(x.refs, id) // put back by the copy of its goal
+				}
+			}
 		case rd.sec != nil:
 			ns := rd.sec
 			list, i := findSection(np, ns.File)
@@ -323,8 +359,8 @@ func (x *redoer) splice() *plan.Plan {
 			x.own[ns] = true
 			x.setRefs(&ns.Ref)
 		}
-		for _, i := range rd.retitled {
-			retitled[rd.newRefs[i].ID] = rd.newRefs[i]
+		if rd.retitled {
+			retitled[rd.newRefs[0].ID] = rd.newRefs[0]
 		}
 	}
 	// The "Referenced from" lists of what the documents read refer to
@@ -343,7 +379,7 @@ func (x *redoer) splice() *plan.Plan {
 			t := x.ownRef(id)
 			var list []plan.Backlink
 			for _, bl := range t.Backlinks {
-				if newRef[bl.From.ID] == nil {
+				if x.mine[bl.From.ID] == nil {
 					list = append(list, bl)
 					wanted[bl.From.ID] = true
 				}

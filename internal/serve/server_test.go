@@ -132,7 +132,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"outcome edit keeping the reference", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe; see [the objective](ref:objective-1.2)."`, 1))
 		}},
-		{"one activity more", "", "reload", func() {
+		{"one activity more", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, "activities:\n", "activities:\n  - \"A new first activity.\"\n", 1))
 		}},
 		{"goal statement edit", "documents only", "reload", func() {
@@ -143,7 +143,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"section summary edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
 		}},
-		{"title edit removing an activity", "", "reload", func() {
+		{"title edit removing an activity", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure, Compliant Trade"`, 1))
 		}},
 		{"objective title edit", "documents only", "reload", func() {
