@@ -1230,3 +1230,18 @@ type Part struct {
 func (pg *Page) With(items any, id string, level int) Part {
 	return Part{Page: pg, Items: items, ID: id, Level: level}
 }
+
+// The methods the default templates call on every page run directly,
+// not through reflection (tmplexec.Method0).
+func init() {
+	tmplexec.Method1("Rel", (*Page).Rel)
+	tmplexec.Method1("HTML", (*Page).HTML)
+	tmplexec.Method1("Asset", (*Page).Asset)
+	tmplexec.Method1("SRI", (*Page).SRI)
+	tmplexec.Method0("JSONLD", (*Page).JSONLD)
+	tmplexec.Method0("Canonical", (*Page).Canonical)
+	tmplexec.Method1E("Chrome", (*Page).Chrome)
+	tmplexec.Method1("Rel", (*Chrome).Rel)
+	tmplexec.Method1("Asset", (*Chrome).Asset)
+	tmplexec.Method1("SRI", (*Chrome).SRI)
+}

@@ -630,7 +630,8 @@ type member struct {
 	method   int           // the method's index, or -1
 	fn       reflect.Value // the method, taking the receiver first
 	sig      *signature
-	field    []int // the field's index, when not a method
+	direct   direct // the method as registered with Method0, Method1 or Method1E, or nil
+	field    []int  // the field's index, when not a method
 	exported bool
 }
 
@@ -646,6 +647,7 @@ func (st *step) member(t reflect.Type) *member {
 	m := &member{typ: t, method: -1}
 	if meth, ok := t.MethodByName(st.name); ok {
 		m.method, m.fn, m.sig = meth.Index, meth.Func, newSignature(meth.Type, 1)
+		m.direct = directOf(t, st.name)
 	} else {
 		s := t
 		if s.Kind() == reflect.Pointer {
@@ -681,6 +683,11 @@ func (st *step) eval(s *state, dot, receiver reflect.Value, args []*arg, final r
 	}
 	m := st.member(ptr.Type())
 	if m.method >= 0 {
+		if m.direct != nil && !ptr.IsNil() {
+			if v, ok, err := callDirect(s, dot, m, ptr, args, final); ok {
+				return v, err
+			}
+		}
 		return callFunc(s, dot, m.fn, m.sig, ptr, args, final)
 	}
 	hasArgs := len(args) > 0 || !isMissing(final)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"text/template/parse"
 )
@@ -31,6 +32,13 @@ func (it *item) Join(sep string, n int) string { return strings.Repeat(it.Title+
 func (it item) ValueMethod() string            { return "v:" + it.Title }
 func (it *item) Fails() (string, error)        { return "", errors.New("it fails") }
 func (it *item) Panics() string                { panic("it panics") }
+func (it *item) Anything() any                 { return it.Title }
+func (it *item) Says(s string) (template.HTML, error) {
+	if s == "no" {
+		return "", errors.New("it says no")
+	}
+	return template.HTML("<i>" + s + "</i>"), nil
+}
 func (it *item) Maybe(ok bool) (string, error) {
 	return map[bool]string{true: "yes", false: "no"}[ok], nil
 }
@@ -117,7 +125,25 @@ var sharedData = sync.OnceValue(func() *page {
 
 // templates exercise each construct and function the compiled execution
 // supports, each escaper with values of each type, and failures.
+// directCalls counts the calls of methods registered with Method0,
+// Method1 and Method1E that went through them.
+var directCalls atomic.Int64
+
+func init() {
+	Method0("Upper", func(it *item) string { directCalls.Add(1); return it.Upper() })
+	Method0("Panics", func(it *item) string { directCalls.Add(1); return it.Panics() })
+	Method1E("Says", func(it *item, s string) (template.HTML, error) { directCalls.Add(1); return it.Says(s) })
+	Method1("Rel", func(p *page, u string) string { directCalls.Add(1); return p.Rel(u) })
+}
+
 var templates = []string{
+	// Methods called directly (Method0, Method1, Method1E), with
+	// arguments, in pipelines, failing and panicking.
+	`{{range .Items}}<a href="{{$.Rel .Title}}">{{.Upper}} {{.Says "yes"}} {{"x" | .Says}} {{.Says .Title}}</a>{{end}}`,
+	`{{range .Items}}{{.Says "no"}}{{end}}`,
+	`{{range .Items}}{{.Says 1}}{{end}}`,
+	`{{range .Items}}{{.Says "a" "b"}}{{end}}`,
+	`{{with index .Items 0}}{{.Panics}}{{end}}`,
 	`<h1>{{.Title}}</h1><p>{{.HTML}}</p><p title="{{.Title}}">{{.Count}} {{.Flag}} {{.Float}} {{.Uint}}</p>`,
 	`{{range .Items}}<a href="{{.Link}}" title="{{.Body}}">{{.N}}. {{.Title}} {{.Upper}} {{.ValueMethod}}</a>{{end}}`,
 	`{{range $i, $it := .Items}}{{$i}}={{$it.Title}}{{if $it.Next}} next {{$it.Next.Title}}{{else}} last{{end}};{{end}}`,
@@ -237,6 +263,12 @@ func shippedSet(t *template.Template, names ...string) (*Set, error) {
 }
 
 func TestLikeHTMLTemplate(t *testing.T) {
+	before := directCalls.Load()
+	defer func() {
+		if directCalls.Load() == before {
+			t.Error("no method was called through Method0, Method1 or Method1E")
+		}
+	}()
 	compiled := 0
 	for _, text := range templates {
 		d, err := differs(text, data)
@@ -382,5 +414,26 @@ func TestPanicIsAnError(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error with %q", c.text, err, c.want)
 		}
+	}
+}
+
+// TestMethodRefusesOtherSignatures checks that a method registered for
+// direct calls must be the method its name says, and return a concrete
+// type.
+func TestMethodRefusesOtherSignatures(t *testing.T) {
+	for name, register := range map[string]func(){
+		"no such method": func() { Method0("Missing", (*item).Upper) },
+		"another type":   func() { Method0("Upper", func(it *item) template.HTML { return "" }) },
+		"an interface":   func() { Method1("Any", func(it *item, s string) string { return s }) },
+		"returns any":    func() { Method0("Anything", (*item).Anything) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: registered", name)
+				}
+			}()
+			register()
+		}()
 	}
 }
