@@ -577,26 +577,12 @@ func (x *redoer) ownRef(id string) *plan.Ref {
 func readingOrder(p *plan.Plan, wanted map[string]bool) map[string]int {
 	rank := make(map[string]int, len(wanted))
 	n := 0
-	add := func(ref *plan.Ref) {
+	inReadingOrder(p, func(ref *plan.Ref) {
 		if wanted[ref.ID] {
 			rank[ref.ID] = n
 		}
 		n++
-	}
-	for _, s := range p.Front {
-		add(&s.Ref)
-	}
-	for _, g := range p.Goals {
-		add(&g.Ref)
-		for _, o := range g.Objectives {
-			for _, ref := range itemRefs(o) {
-				add(ref)
-			}
-		}
-	}
-	for _, s := range p.Back {
-		add(&s.Ref)
-	}
+	})
 	return rank
 }
 
