@@ -1245,6 +1245,7 @@ func init() {
 	tmplexec.Method0("NavGoals", (*Page).NavGoals)
 	tmplexec.Method1("PageOf", (*Page).PageOf)
 	tmplexec.Method0("NavGoals", (*Chrome).NavGoals)
+	tmplexec.Method0("URL", (*plan.Ref).URL)
 	tmplexec.Method1("Rel", (*Chrome).Rel)
 	tmplexec.Method1("Asset", (*Chrome).Asset)
 	tmplexec.Method1("SRI", (*Chrome).SRI)
