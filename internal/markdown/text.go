@@ -6,6 +6,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stratpub/stratpub/internal/swar"
 )
 
 // TextOf returns the plain text of HTML that Convert made: the text a
@@ -140,7 +142,25 @@ func single(s string) bool {
 	if s == "" {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
+	// Eight bytes at a time while they are ASCII, with no control
+	// character and no two spaces in a row: most of a text.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := swar.Load(s, i)
+		if (swar.Below(x, 0x20)|x)&swar.High != 0 {
+			break
+		}
+		// The spaces of x, exactly, by their high bits.
+		y := x ^ 0x2020202020202020
+		sp := ^(((y & 0x7f7f7f7f7f7f7f7f) + 0x7f7f7f7f7f7f7f7f) | y) & swar.High
+		if sp&(sp>>8) != 0 || sp&0x80 != 0 && i > 0 && s[i-1] == ' ' {
+			return false
+		}
+	}
+	if i > 0 {
+		i-- // an ASCII byte, which may be a space before one
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case !maybeSpace[c]:
