@@ -2,7 +2,10 @@ package build
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -207,6 +210,101 @@ func TestPatchRefuses(t *testing.T) {
 		change(t, source, c.edits)
 		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{c.edits[0].path}); ok {
 			t.Errorf("Patch took %s", c.why)
+		}
+	}
+}
+
+// TestPatchInLongSequences makes long random sequences of the edits Patch
+// takes — titles, goal names, references added and removed, activities
+// added and removed, paragraphs — each on the result of the ones before,
+// as an author's session does, and checks after every one that the
+// patched site and links are the full build's. An edit Patch refuses is
+// prepared in full, as the preview does.
+func TestPatchInLongSequences(t *testing.T) {
+	base, docs := smallFS(t)
+	ids := []string{"goal-1", "goal-2", "objective-1.1", "objective-1.2", "objective-2.1",
+		"outcome-1.2.1", "activity-2.1.1", "foreword", "conclusion", "summary"}
+	type state struct {
+		title  string   // "" keeps the document's
+		paras  []string // closing paragraphs
+		extras int      // activities put first
+	}
+	steps := 120
+	if testing.Short() {
+		steps = 30
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		rng := rand.New(rand.NewPCG(seed, 0))
+		ctx := context.Background()
+		source := maps.Clone(base)
+		prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		states := map[string]*state{}
+		patched := 0
+		for step := range steps {
+			path := docs[rng.IntN(len(docs))]
+			if path == "stratpub.yaml" {
+				continue
+			}
+			st := states[path]
+			if st == nil {
+				st = &state{}
+				states[path] = st
+			}
+			orig, was, before := string(base[path].Data), *st, source
+			st.paras = slices.Clone(st.paras)
+			switch k := rng.IntN(6); {
+			case k == 0:
+				st.title = fmt.Sprintf("T%d", step)
+			case k == 1 || k == 2:
+				st.paras = append(st.paras, fmt.Sprintf("Step %d, see [](ref:%s).", step, ids[rng.IntN(len(ids))]))
+			case k == 3 && len(st.paras) > 0:
+				st.paras = slices.Delete(st.paras, 0, 1)
+			case k == 4 && strings.Contains(orig, "\nactivities:\n"):
+				st.extras++
+			case k == 5 && st.extras > 0:
+				st.extras--
+			default:
+				st.paras = append(st.paras, fmt.Sprintf("Plain step %d.", step))
+			}
+			text := orig
+			if st.title != "" {
+				for _, key := range []string{"title", "name"} {
+					if i := strings.Index(text, "\n"+key+": \""); i >= 0 {
+						end := i + 1 + strings.IndexByte(text[i+1:], '\n')
+						text = text[:i] + "\n" + key + ": \"" + st.title + "\"" + text[end:]
+						break
+					}
+				}
+			}
+			for i := range st.extras {
+				text = strings.Replace(text, "\nactivities:\n", fmt.Sprintf("\nactivities:\n  - \"Extra %d.\"\n", i), 1)
+			}
+			for _, p := range st.paras {
+				text += "\n" + p + "\n"
+			}
+			source = maps.Clone(source)
+			source[path] = &fstest.MapFile{Data: []byte(text)}
+			cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
+			if next, ok := prep.Patch(ctx, cfg, []string{path}); ok {
+				patched++
+				sameAsBuild(t, next, source, fmt.Sprintf("%s, step %d of seed %d", path, step, seed))
+				prep = next
+				continue
+			}
+			next, errs := Prepare(ctx, cfg)
+			if len(errs) > 0 {
+				// An edit with a problem (a link from an item to itself):
+				// the author undoes it.
+				*st, source = was, before
+				continue
+			}
+			prep = next
+		}
+		if patched < steps/2 {
+			t.Errorf("seed %d: Patch took %d edits of %d", seed, patched, steps)
 		}
 	}
 }
