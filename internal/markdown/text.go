@@ -33,9 +33,26 @@ var textBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // AppendTextOf appends TextOf(h) to dst: a program that reads texts one
 // after the other can reuse one buffer for them all.
-func AppendTextOf(dst []byte, h string) []byte {
+func AppendTextOf(dst []byte, h string) []byte { return appendTextOf(dst, h, -1) }
+
+// TextPrefix returns the start of TextOf(h): all of it when it has at
+// most n bytes, and otherwise a prefix of it longer than n bytes, made
+// without reading the rest of h. Excerpt(TextPrefix(h, n), n) is
+// Excerpt(TextOf(h), n).
+func TextPrefix(h string, n int) string {
+	return string(appendTextOf(nil, h, n))
+}
+
+// appendTextOf is AppendTextOf that stops once it has appended more than
+// limit bytes, when limit is not negative. What it has appended is then a
+// prefix of the whole text: words are written whole, with the space before
+// them, and nothing written is taken back.
+func appendTextOf(dst []byte, h string, limit int) []byte {
 	t := textWriter{b: dst, start: len(dst)}
 	for len(h) > 0 {
+		if limit >= 0 && len(t.b)-t.start > limit {
+			break
+		}
 		lt := strings.IndexByte(h, '<')
 		if lt < 0 {
 			t.text(h)

@@ -126,6 +126,24 @@ func TestTextOfLikeHTMLParser(t *testing.T) {
 			if got, want := TextOf(res.HTML), refText(t, res.HTML); got != want {
 				t.Fatalf("raw HTML %v: %q\nHTML %q\nTextOf %q\nparser %q", raw, d, res.HTML, got, want)
 			}
+			checkPrefixes(t, res.HTML)
+		}
+	}
+}
+
+// checkPrefixes checks that TextPrefix(h, n) is a prefix of TextOf(h),
+// all of it or longer than n bytes, for lengths n around the places
+// where the text's words and the HTML's tags end.
+func checkPrefixes(t *testing.T, h string) {
+	t.Helper()
+	full := TextOf(h)
+	for _, n := range []int{0, 1, 2, 7, 30, 159, 160, 199, 200, 201, len(full) - 1, len(full), len(full) + 1} {
+		if n < 0 {
+			continue
+		}
+		p := TextPrefix(h, n)
+		if !strings.HasPrefix(full, p) || len(p) <= n && p != full {
+			t.Fatalf("TextPrefix(%q, %d) = %q, text %q", h, n, p, full)
 		}
 	}
 }

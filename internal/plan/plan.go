@@ -100,6 +100,12 @@ type Body struct {
 // otherwise hold all its texts twice.
 func (b *Body) Text() string { return markdown.TextOf(string(b.HTML)) }
 
+// Excerpt returns Excerpt(b.Text(), max), making only the start of the
+// text.
+func (b *Body) Excerpt(max int) string {
+	return Excerpt(markdown.TextPrefix(string(b.HTML), max), max)
+}
+
 // Heading is a top-level heading of a body: its element id and text.
 type Heading struct {
 	ID   string

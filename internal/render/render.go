@@ -642,9 +642,12 @@ func (s *Site) pages() []*Page {
 		Crumbs:      []Crumb{home, {Title: "Open data"}}})
 	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
 	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
+		desc := sec.Summary
+		if desc == "" {
+			desc = sec.Body.Excerpt(200)
+		}
 		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
-			Description: firstNonEmpty(sec.Summary, plan.Excerpt(sec.Body.Text(), 200)),
-			Crumbs:      []Crumb{home, {Title: sec.Ref.Title}}})
+			Description: desc, Crumbs: []Crumb{home, {Title: sec.Ref.Title}}})
 	}
 	for _, g := range p.Goals {
 		add(&Page{Path: g.Ref.Page, Kind: "goal", Heading: g.Ref.Title, Goal: g, Description: g.Statement,
