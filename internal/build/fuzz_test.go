@@ -255,21 +255,7 @@ func links(p *plan.Plan) string {
 		}
 		b.WriteString("\n")
 	}
-	for _, s := range p.Front {
-		ref(&s.Ref)
-	}
-	for _, g := range p.Goals {
-		ref(&g.Ref)
-		for _, o := range g.Objectives {
-			ref(&o.Ref)
-			for _, it := range append(slices.Clip(o.Outcomes), o.Activities...) {
-				ref(&it.Ref)
-			}
-		}
-	}
-	for _, s := range p.Back {
-		ref(&s.Ref)
-	}
+	p.InReadingOrder(ref)
 	b.WriteString("by ID:\n")
 	for _, id := range slices.Sorted(maps.Keys(p.Refs)) {
 		ref(p.Refs[id])

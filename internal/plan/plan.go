@@ -84,6 +84,31 @@ type Backlink struct {
 	Target string // the ID that was referenced (the item or one of its parts)
 }
 
+// InReadingOrder calls f for the Ref of every item of p that has a text
+// of its own, in reading order: front sections, then each goal with its
+// objectives, each with its outcomes and activities, then back sections.
+// Backlinks are listed in this order.
+func (p *Plan) InReadingOrder(f func(*Ref)) {
+	for _, s := range p.Front {
+		f(&s.Ref)
+	}
+	for _, g := range p.Goals {
+		f(&g.Ref)
+		for _, o := range g.Objectives {
+			f(&o.Ref)
+			for _, it := range o.Outcomes {
+				f(&it.Ref)
+			}
+			for _, it := range o.Activities {
+				f(&it.Ref)
+			}
+		}
+	}
+	for _, s := range p.Back {
+		f(&s.Ref)
+	}
+}
+
 // Body is Markdown rendered to HTML. Links to other pages of the site are
 // written as href="site:PATH" and made relative by the renderer for the
 // page the body appears on.

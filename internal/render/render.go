@@ -1137,6 +1137,7 @@ func compiled(tree func(name string) *parse.Tree) []string {
 // compile compiles the escaped trees of t (tmplexec), and finds the chrome
 // parts that depend on the page's goal.
 func (t *templates) compile(tree func(name string) *parse.Tree, html func() *template.Template) {
+	registerMethods()
 	t.goalParts = map[string]bool{}
 	for _, part := range ChromeParts {
 		if tree(part) != nil {
@@ -1234,9 +1235,12 @@ func (pg *Page) With(items any, id string, level int) Part {
 	return Part{Page: pg, Items: items, ID: id, Level: level}
 }
 
-// The methods the default templates call on every page run directly,
-// not through reflection (tmplexec.Method0).
-func init() {
+// registerMethods makes the methods the default templates call on every
+// page run directly, not through reflection (tmplexec.Method0). It runs
+// when a theme is first compiled, not at start-up: registering looks the
+// methods up by reflection, which a command that renders nothing need not
+// pay for.
+var registerMethods = sync.OnceFunc(func() {
 	tmplexec.Method1("Rel", (*Page).Rel)
 	tmplexec.Method1("HTML", (*Page).HTML)
 	tmplexec.Method1("Asset", (*Page).Asset)
@@ -1252,4 +1256,4 @@ func init() {
 	tmplexec.Method1("Rel", (*Chrome).Rel)
 	tmplexec.Method1("Asset", (*Chrome).Asset)
 	tmplexec.Method1("SRI", (*Chrome).SRI)
-}
+})

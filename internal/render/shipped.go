@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 	"text/template/parse"
 
@@ -62,17 +60,15 @@ func shippedTemplates(src *themeSource) *templates {
 	if digest(src) != shippedDigest {
 		return nil
 	}
+	// A slice, not a map: the compiler lays a slice of composite
+	// literals out in the binary, and builds a map's at start-up.
 	tree := func(name string) *parse.Tree {
-		i, ok := slices.BinarySearchFunc(shippedTrees, name, func(e struct {
-			Name string
-			Tree *parse.Tree
-		}, name string) int {
-			return strings.Compare(e.Name, name)
-		})
-		if !ok {
-			return nil
+		for _, e := range shippedTrees {
+			if e.Name == name {
+				return e.Tree
+			}
 		}
-		return shippedTrees[i].Tree
+		return nil
 	}
 	t := &templates{shipped: true}
 	t.html = sync.OnceValue(func() *template.Template {

@@ -103,7 +103,6 @@ type redone struct {
 	newRefs  []*plan.Ref     // the same items, read again
 	retitled bool            // the page's item has a new title
 	removed  []string        // the IDs of the outcomes and activities removed
-	added    int             // how many outcomes and activities were added
 	edges    map[edge]string // its references now, with the ID of the first there (Backlink.Target)
 
 	sec  *plan.Section // the new item, one of three
@@ -173,7 +172,6 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 				rd.removed = append(rd.removed, ref.ID)
 			}
 		}
-		rd.added = len(rd.newRefs) - len(rd.oldRefs) + len(rd.removed)
 	default:
 		return nil, false
 	}
@@ -196,7 +194,7 @@ func (x *redoer) convert() bool {
 	// The documents' items as they are now, under the titles and IDs
 	// they have now, are what the texts' links find.
 	for _, rd := range x.order {
-		if rd.retitled || len(rd.removed) > 0 || rd.added > 0 {
+		if rd.retitled || len(rd.newRefs) != len(rd.oldRefs) { // a title, or the list of items (IDs by place)
 			x.cloneRefs()
 			break
 		}
@@ -577,7 +575,7 @@ func (x *redoer) ownRef(id string) *plan.Ref {
 func readingOrder(p *plan.Plan, wanted map[string]bool) map[string]int {
 	rank := make(map[string]int, len(wanted))
 	n := 0
-	inReadingOrder(p, func(ref *plan.Ref) {
+	p.InReadingOrder(func(ref *plan.Ref) {
 		if wanted[ref.ID] {
 			rank[ref.ID] = n
 		}

@@ -824,7 +824,7 @@ func (r *resolver) place(w *pending, allIDs func() []string) {
 // ordered returns the queued conversions in reading order of the plan.
 func (r *resolver) ordered() []*pending {
 	rank := map[*plan.Ref]int{}
-	inReadingOrder(r.p, func(ref *plan.Ref) { rank[ref] = len(rank) })
+	r.p.InReadingOrder(func(ref *plan.Ref) { rank[ref] = len(rank) })
 	out := make([]*pending, 0, len(r.work))
 	for _, w := range r.work {
 		if _, ok := rank[w.from]; ok {
@@ -833,31 +833,6 @@ func (r *resolver) ordered() []*pending {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].from] < rank[out[j].from] })
 	return out
-}
-
-// inReadingOrder calls f for every item of p that has a text, in reading
-// order: front sections, then each goal with its objectives, each with
-// its outcomes and activities, then back sections. Backlinks are listed
-// in this order.
-func inReadingOrder(p *plan.Plan, f func(*plan.Ref)) {
-	for _, s := range p.Front {
-		f(&s.Ref)
-	}
-	for _, g := range p.Goals {
-		f(&g.Ref)
-		for _, o := range g.Objectives {
-			f(&o.Ref)
-			for _, it := range o.Outcomes {
-				f(&it.Ref)
-			}
-			for _, it := range o.Activities {
-				f(&it.Ref)
-			}
-		}
-	}
-	for _, s := range p.Back {
-		f(&s.Ref)
-	}
 }
 
 func objectiveNumber(id string) string {

@@ -1,5 +1,7 @@
 package resolve
 
+import "strings"
+
 // Matchers of the few fixed forms resolve checks, written out rather than
 // as regular expressions, which every process compiled at start-up and the
 // sorting of objectives ran again and again. syntax_test.go holds the
@@ -53,13 +55,13 @@ func isDate(s string) bool {
 // isLanguageTag reports whether s has the form of a BCP 47 language tag:
 // ^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$.
 func isLanguageTag(s string) bool {
-	lang, rest, more := cut(s, '-')
+	lang, rest, more := strings.Cut(s, "-")
 	if len(lang) < 2 || len(lang) > 3 || !allIn(lang, letter) {
 		return false
 	}
 	for more {
 		var sub string
-		sub, rest, more = cut(rest, '-')
+		sub, rest, more = strings.Cut(rest, "-")
 		if len(sub) < 1 || len(sub) > 8 || !allIn(sub, alnum) {
 			return false
 		}
@@ -75,7 +77,7 @@ func isHostName(s string) bool {
 		s = s[:len(s)-1]
 	}
 	for {
-		label, rest, more := cut(s, '.')
+		label, rest, more := strings.Cut(s, ".")
 		if label == "" || !alnum(label[0]) || !alnum(label[len(label)-1]) {
 			return false
 		}
@@ -89,16 +91,6 @@ func isHostName(s string) bool {
 		}
 		s = rest
 	}
-}
-
-// cut is strings.Cut for a byte.
-func cut(s string, sep byte) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 func allIn(s string, class func(byte) bool) bool {

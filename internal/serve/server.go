@@ -184,7 +184,8 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		prep, errs = prev.prep.Retheme(cfg)
 		how = "; theme only"
 	case prev != nil && s.fail.Load() == nil:
-		// Most saves change the text of one document: convert that body
+		// Most saves change what is inside a document (texts, titles,
+		// references, outcomes and activities): read those documents
 		// again and reuse the rest; anything else prepares it all again.
 		var ok bool
 		if prep, ok = prev.prep.Patch(ctx, cfg, b.Paths); ok {
