@@ -24,7 +24,7 @@ import (
 func main() {
 	// Collect garbage every 128 MiB or so of allocation, whatever the
 	// size of the publication (see internal/gctune).
-	gctune.Start(128 << 20)
+	gctune.Start(128<<20, 0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

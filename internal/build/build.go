@@ -19,6 +19,7 @@ import (
 	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/resolve"
 	"github.com/stratpub/stratpub/internal/search"
+	"github.com/stratpub/stratpub/internal/spill"
 	"github.com/stratpub/stratpub/internal/write"
 )
 
@@ -43,7 +44,21 @@ type Config struct {
 	// converted again only where its text or the IDs it can refer to
 	// changed.
 	Cache *Cache
+	// Bodies, without a Cache, is where the documents' bodies are kept
+	// while they wait to be converted, and their HTML and text once they
+	// are (resolve.Options.Store). When nil, a build keeps them in memory,
+	// or, for a publication whose documents total more than
+	// BodiesInMemory bytes, in a temporary file.
+	Bodies *spill.Store
 }
+
+// BodiesInMemory is the size of the largest publication (its documents'
+// bytes) whose bodies a build keeps in memory (Config.Bodies): 16 MiB is
+// about 300 times the CBP publication. Past that size the bodies, their
+// HTML and their text are most of what a build holds, while reading one
+// back from a temporary file costs a microsecond or two each time a page
+// or data file shows it.
+const BodiesInMemory = 16 << 20
 
 // Cache is what Config.Cache keeps. The zero Cache is ready to use.
 type Cache struct {
@@ -168,6 +183,8 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		Release: cfg.Cache == nil} // a build lets the documents go as it reads them
 	if cfg.Cache != nil {
 		ropts.Cache = &cfg.Cache.Markdown
+	} else if ropts.Store = cfg.Bodies; ropts.Store == nil && proj.Size() > BodiesInMemory {
+		ropts.Store = &spill.Store{}
 	}
 	pl, rerrs := resolve.Plan(proj, ropts)
 	errs = append(errs, rerrs...)
@@ -177,6 +194,10 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	}
 	if err := ctx.Err(); err != nil {
 		errs.Add(diag.Pos{}, err.Error(), "")
+		return nil, errs
+	}
+	if err := pl.Bodies.Err(); err != nil { // a body that waited in the store is lost
+		errs.Add(diag.Pos{}, err.Error(), "check the space and permissions of the temporary folder ($TMPDIR)")
 		return nil, errs
 	}
 	extra, eerrs := copyImages(cfg.Source, pl)

@@ -233,7 +233,7 @@ func (e *jsonWriter) body(k string, b *plan.Body) {
 	e.key(k)
 	e.begin('{')
 	e.str("text", b.Text())
-	e.htmlField("html", b.HTML)
+	e.htmlField("html", b.HTML())
 	e.key("footnotes")
 	e.begin('[')
 	for _, f := range b.Footnotes {
@@ -357,7 +357,8 @@ func jsonSize(p *plan.Plan) int {
 	}
 	body := func(b *plan.Body) int {
 		// The text is made from the HTML, and is no longer than it.
-		n := 3*field + len(b.HTML) + field + html(b.HTML)
+		h := b.HTML()
+		n := 3*field + len(h) + field + html(h)
 		for _, f := range b.Footnotes {
 			n += 3*field + len(f.ID) + text(f.Text) + html(f.HTML)
 		}

@@ -435,7 +435,7 @@ func NewDocument(p *plan.Plan) *Document {
 	link := func(r *plan.Ref) Link { return Link{URL: r.URL(), Permalink: permalink(pub, r.URL())} }
 	h := func(s template.HTML) string { return siteLinks(pub, s) }
 	body := func(b plan.Body) Body {
-		out := Body{Text: b.Text(), HTML: h(b.HTML), Footnotes: []Footnote{}}
+		out := Body{Text: b.Text(), HTML: h(b.HTML()), Footnotes: []Footnote{}}
 		for _, f := range b.Footnotes {
 			out.Footnotes = append(out.Footnotes, Footnote{N: f.N, ID: f.ID, Text: f.Text, HTML: h(f.HTML)})
 		}

@@ -134,7 +134,7 @@ func hostilePlan(r *rand.Rand, validIDs bool) *plan.Plan {
 		return plan.Ref{ID: id(prefix), Title: s(), Page: s(), Fragment: frag}
 	}
 	body := func() plan.Body {
-		b := plan.Body{HTML: h()}
+		b := plan.NewBody(h())
 		for i := range r.IntN(3) {
 			b.Footnotes = append(b.Footnotes, &plan.Footnote{N: i + 1, ID: s(), HTML: h(), Text: s()})
 		}

@@ -421,7 +421,7 @@ func stratmlSize(p *plan.Plan, part2 bool) int {
 		n += 64 + len(pr.Title) + len(pr.Description)
 	}
 	for _, g := range p.Goals {
-		n += 160 + len(g.Name) + len(g.Statement) + 2*len(g.Ref.ID) + len(g.Intro.HTML) // the text is no longer than its HTML
+		n += 160 + len(g.Name) + len(g.Statement) + 2*len(g.Ref.ID) + g.Intro.Len() // the text is no longer than its HTML
 	}
 	for _, o := range p.Objectives {
 		n += 240 + len(o.Title) + len(o.Statement) + len(o.Ref.ID) + len(o.Number) + len(o.Ref.Page) + len(pub.BaseURL)

@@ -6,10 +6,11 @@
 // collecting. For a small live heap that means collecting very often: a
 // build of a few hundred pages allocates hundreds of MiB of short-lived
 // template garbage and collects it 20 MiB at a time. For a large live heap
-// it means doubling the memory the process takes from the system. Headroom
-// sets a fixed amount of room instead: after each collection the percentage
-// is set so that the next collection starts when the heap has grown by
-// about that much, within [MinPercent, MaxPercent].
+// it means doubling the memory the process takes from the system. Start
+// sets a fixed amount of room instead, less where the heap would pass a
+// soft limit (Room): after each collection the percentage is set so that
+// the next collection starts when the heap has grown by about that much,
+// within [MinPercent, MaxPercent].
 package gctune
 
 import (
@@ -25,6 +26,25 @@ const (
 	MaxPercent = 800
 )
 
+// Room returns the room to leave over a live heap of live bytes: room,
+// but no more than keeps the heap within limit, and never less than half
+// the live heap (nor more than room). A limit of 0 is none.
+//
+// The limit is soft: a live heap near or over it still gets half its size
+// as room, so that a program whose live heap outgrows the limit collects
+// twice as often as GOGC=100 would have it, not every few MiB as under a
+// hard limit (GOMEMLIMIT), which can make it several times slower.
+func Room(live, room, limit uint64) uint64 {
+	if limit == 0 || live+room <= limit {
+		return room
+	}
+	least := min(live/2, room)
+	if live+least >= limit {
+		return least
+	}
+	return limit - live
+}
+
 // Percent returns the GOGC percentage that gives headroom bytes of room
 // over a live heap of live bytes.
 func Percent(live, headroom uint64) int {
@@ -37,17 +57,18 @@ func Percent(live, headroom uint64) int {
 
 var once sync.Once
 
-// Start paces the collector for headroom bytes of room from now on, until
-// the program ends, and reports whether it does: not when the GOGC
+// Start paces the collector for headroom bytes of room over the live
+// heap, within limit (see Room; 0 for none), from now on, until the
+// program ends, and reports whether it does: not when the GOGC
 // environment variable is set (whoever set it chose a pace). Only the
 // first call that starts counts.
-func Start(headroom uint64) bool {
+func Start(headroom, limit uint64) bool {
 	if os.Getenv("GOGC") != "" {
 		return false
 	}
 	once.Do(func() {
 		debug.SetGCPercent(Percent(0, headroom))
-		arm(headroom)
+		arm(headroom, limit)
 	})
 	return true
 }
@@ -56,11 +77,12 @@ func Start(headroom uint64) bool {
 // at the end of every cycle, and its cleanup then runs.
 type sentinel struct{ _ [64]byte } // not a tiny object, which may share a block with others
 
-func arm(headroom uint64) {
-	runtime.AddCleanup(&sentinel{}, func(headroom uint64) {
-		debug.SetGCPercent(Percent(Live(), headroom))
-		arm(headroom)
-	}, headroom)
+func arm(headroom, limit uint64) {
+	runtime.AddCleanup(&sentinel{}, func(p [2]uint64) {
+		live := Live()
+		debug.SetGCPercent(Percent(live, Room(live, p[0], p[1])))
+		arm(p[0], p[1])
+	}, [2]uint64{headroom, limit})
 }
 
 // Live returns the heap in use, in bytes: right after a collection, what

@@ -7,6 +7,26 @@ import (
 	"time"
 )
 
+func TestRoom(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		live, room, limit, want uint64
+	}{
+		{10 * mib, 128 * mib, 0, 128 * mib},          // no limit
+		{10 * mib, 128 * mib, 160 * mib, 128 * mib},  // within the limit
+		{32 * mib, 128 * mib, 160 * mib, 128 * mib},  // just within
+		{90 * mib, 128 * mib, 160 * mib, 70 * mib},   // the limit binds
+		{100 * mib, 128 * mib, 160 * mib, 60 * mib},  //
+		{120 * mib, 128 * mib, 160 * mib, 60 * mib},  // half the live heap at least
+		{400 * mib, 128 * mib, 160 * mib, 128 * mib}, // and never more than room
+		{20 * mib, 8 * mib, 16 * mib, 8 * mib},       // over the limit, half is more than room
+	} {
+		if got := Room(tc.live, tc.room, tc.limit); got != tc.want {
+			t.Errorf("Room(%d MiB live, %d MiB, limit %d MiB) = %d MiB, want %d", tc.live/mib, tc.room/mib, tc.limit/mib, got/mib, tc.want/mib)
+		}
+	}
+}
+
 func TestPercent(t *testing.T) {
 	const mib = 1 << 20
 	for _, tc := range []struct {
@@ -35,38 +55,39 @@ func gcPercent() int {
 
 // TestStart checks that Start leaves a GOGC set in the environment alone,
 // and otherwise sets the percentage from the live heap after every
-// collection: with 64 MiB live and 64 MiB of headroom, about 100 % (the
-// percentage starts at MaxPercent).
+// collection: with 64 MiB live, 64 MiB of headroom and a limit of 112 MiB,
+// 48 MiB of room, about 75 % (the percentage starts at MaxPercent).
 func TestStart(t *testing.T) {
 	defer debug.SetGCPercent(gcPercent())
 	debug.SetGCPercent(100)
-	const headroom = 64 << 20
+	const headroom, limit = 64 << 20, 112 << 20
 
 	t.Setenv("GOGC", "100")
-	if Start(headroom) {
+	if Start(headroom, limit) {
 		t.Fatal("Start paces the collector with GOGC set")
 	}
 	t.Setenv("GOGC", "")
-	if !Start(headroom) {
+	if !Start(headroom, limit) {
 		t.Fatal("Start does not pace the collector")
 	}
 	live := make([][]byte, 0, 64)
 	for range 64 {
-		live = append(live, make([]byte, 1<<20)) // 64 MiB live: about 100 %
+		live = append(live, make([]byte, 1<<20)) // 64 MiB live
 	}
+	expect := func() int { l := Live(); return Percent(l, Room(l, headroom, limit)) }
 	var p int
 	for range 100 {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // cleanups run after the cycle, on their own goroutine
 		// The heap in use when the cleanup read it and now differ by what
 		// was allocated in between: allow a point or two.
-		if p = gcPercent(); near(p, Percent(Live(), headroom)) {
+		if p = gcPercent(); near(p, expect()) {
 			break
 		}
 	}
-	want := Percent(Live(), headroom)
+	want := expect()
 	runtime.KeepAlive(live)
-	if !near(p, want) || p < 60 || p > 100 {
+	if !near(p, want) || p < 60 || p > 85 {
 		t.Errorf("percentage %d with %d MiB live, want %d", p, Live()>>20, want)
 	}
 }

@@ -38,6 +38,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/parallel"
+	"github.com/stratpub/stratpub/internal/spill"
 	"github.com/stratpub/stratpub/internal/yamlblock"
 )
 
@@ -71,19 +72,37 @@ type Doc struct {
 	// bodyLine and bodyCol are the file position of the body's first
 	// byte, once DropFront let Src go.
 	bodyLine, bodyCol int
+	// stored is the body while it waits in a store (DropFront).
+	stored spill.Ref
 }
 
 // DropFront lets go of the document's text before its body, the front
 // matter, which a program that has read Meta no longer needs: the body is
-// kept in a buffer of its own, and BodyPos still gives file positions. It
+// kept in a buffer of its own, or in store when store takes it (then Body
+// is nil until RestoreBody), and BodyPos still gives file positions. It
 // does nothing to a document whose front matter is not parsed yet.
-func (d *Doc) DropFront() {
+func (d *Doc) DropFront(store *spill.Store) {
 	if d.Src == nil || d.front != nil {
 		return
 	}
 	d.bodyLine, d.bodyCol = diag.LineCol(d.Src, d.BodyOffset)
-	d.Body = bytes.Clone(d.Body)
+	if r, ok := store.PutBytes(d.Body); ok {
+		d.Body, d.stored = nil, r
+	} else {
+		d.Body = bytes.Clone(d.Body)
+	}
 	d.Src = nil
+}
+
+// RestoreBody reads back the body DropFront put in a store, and reports
+// whether it did: after it, Body is the body again. (A body that cannot
+// be read back is empty; the store's Err says why.)
+func (d *Doc) RestoreBody() bool {
+	if !d.stored.Stored() {
+		return false
+	}
+	d.Body, d.stored = d.stored.Bytes(), spill.Ref{}
+	return true
 }
 
 // ParseMeta parses the front matter of a document read by DirDeferred
@@ -132,6 +151,16 @@ func (d *Doc) BodyPos(off int) diag.Pos {
 type Project struct {
 	Config *Doc
 	Docs   []*Doc // sorted by path
+}
+
+// Size returns the size of the project's documents in bytes, as read
+// (before DropFront lets their text go).
+func (p *Project) Size() int {
+	n := 0
+	for _, d := range p.Docs {
+		n += len(d.Src)
+	}
+	return n
 }
 
 // Dir reads the publication in fsys. It returns what it could read and every

@@ -374,7 +374,7 @@ func TestDropFrontKeepsPositions(t *testing.T) {
 			want[off] = d.BodyPos(off)
 		}
 		body := string(d.Body)
-		d.DropFront()
+		d.DropFront(nil)
 		if d.Src != nil || string(d.Body) != body {
 			t.Fatalf("%s: DropFront kept the file (%v) or changed the body", name, d.Src != nil)
 		}

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/stratpub/stratpub/internal/markdown"
+	"github.com/stratpub/stratpub/internal/spill"
 )
 
 // Plan is a whole publication, resolved and validated.
@@ -29,6 +30,10 @@ type Plan struct {
 	Back       []*Section // back matter, in reading order
 	// Refs lists every linkable item by ID.
 	Refs map[string]*Ref
+	// Bodies is where the bodies' HTML is kept when not in memory (a
+	// build of a large publication; Body.Keep), or nil. Whoever publishes
+	// what it rendered from the plan checks Bodies.Err first.
+	Bodies *spill.Store
 }
 
 // Publication is the plan's identity, from the configuration file.
@@ -112,23 +117,90 @@ func (p *Plan) InReadingOrder(f func(*Ref)) {
 // Body is Markdown rendered to HTML. Links to other pages of the site are
 // written as href="site:PATH" and made relative by the renderer for the
 // page the body appears on.
+//
+// A build makes each body's plain text once, as it converts it (MakeText),
+// and keeps the HTML and text of a large publication's bodies in a
+// temporary file rather than in memory (Keep): read them with HTML and
+// Text.
 type Body struct {
-	HTML      template.HTML
-	Headings  []Heading // top-level headings, for "on this page" lists
-	Footnotes []*Footnote
-	File      string // source file, for messages
+	html       template.HTML // when not stored
+	text       string        // when made and not stored
+	hasText    bool          // the text is made (MakeText)
+	stored     spill.Ref     // the HTML, when stored
+	storedText spill.Ref     // the text, when stored
+	Headings   []Heading     // top-level headings, for "on this page" lists
+	Footnotes  []*Footnote
+	File       string // source file, for messages
+}
+
+// NewBody returns a body of the given HTML, with no headings or notes.
+func NewBody(html template.HTML) Body { return Body{html: html} }
+
+// HTML returns the body's HTML. It is a method, not a field, since the
+// HTML may be in a Store; templates write it as a field (.Narrative.HTML).
+func (b Body) HTML() template.HTML {
+	if b.stored.Stored() {
+		return template.HTML(b.stored.String())
+	}
+	return b.html
+}
+
+// Len returns the length of the body's HTML, without reading it.
+func (b Body) Len() int {
+	if b.stored.Stored() {
+		return b.stored.Len()
+	}
+	return len(b.html)
+}
+
+// SetHTML replaces the body's HTML (in memory), and forgets its text.
+func (b *Body) SetHTML(h template.HTML) {
+	*b = Body{html: h, Headings: b.Headings, Footnotes: b.Footnotes, File: b.File}
+}
+
+// MakeText makes the body's plain text now, for Text to return: a build
+// asks for each text two or three times (the search index, the open
+// data, descriptions), and makes it once this way, in parallel, as it
+// converts the bodies. Call it before b is shared.
+func (b *Body) MakeText() {
+	if !b.hasText {
+		b.text, b.hasText = markdown.TextOf(string(b.HTML())), true
+	}
+}
+
+// Keep moves the body's HTML, and its text if made, to s, unless s leaves
+// them in memory (spill.Store.Put). Call it before b is shared.
+func (b *Body) Keep(s *spill.Store) {
+	if r, ok := s.Put(string(b.html)); ok {
+		b.html, b.stored = "", r
+	}
+	if r, ok := s.Put(b.text); ok {
+		b.text, b.storedText = "", r
+	}
 }
 
 // Text returns the plain text of the body, for search, descriptions and
-// the open data: what a reader sees of its HTML (markdown.TextOf). It is
-// made from the HTML each time it is asked for; a large plan would
-// otherwise hold all its texts twice.
-func (b *Body) Text() string { return markdown.TextOf(string(b.HTML)) }
+// the open data: what a reader sees of its HTML (markdown.TextOf). Unless
+// made with MakeText, it is made from the HTML each time it is asked for:
+// the preview, which holds its plans in memory, would otherwise hold all
+// its texts twice.
+func (b Body) Text() string {
+	switch {
+	case b.storedText.Stored():
+		return b.storedText.String()
+	case b.hasText:
+		return b.text
+	}
+	return markdown.TextOf(string(b.HTML()))
+}
 
 // Excerpt returns Excerpt(b.Text(), max), making only the start of the
-// text.
-func (b *Body) Excerpt(max int) string {
-	return Excerpt(markdown.TextPrefix(string(b.HTML), max), max)
+// text when it is not made.
+func (b Body) Excerpt(max int) string {
+	if b.hasText {
+		return Excerpt(b.Text(), max)
+	}
+	return Excerpt(markdown.TextPrefix(string(b.HTML()), max), max)
 }
 
 // Heading is a top-level heading of a body: its element id and text.

@@ -501,7 +501,7 @@ func (r *Renderer) File(path string) (data []byte, ok bool, err error) {
 		if err := r.site.data.write(path, &buf); err != nil {
 			return nil, true, err
 		}
-		return buf.Bytes(), true, nil
+		return buf.Bytes(), true, r.bodiesErr()
 	}
 	return nil, false, nil
 }
@@ -515,7 +515,10 @@ func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
 		return true, r.render(w, r.pages[i])
 	}
 	if slices.Contains(r.data, path) {
-		return true, r.site.data.write(path, w)
+		if err := r.site.data.write(path, w); err != nil {
+			return true, err
+		}
+		return true, r.bodiesErr()
 	}
 	if lf := r.lazy[path]; lf != nil {
 		_, err := lf.write(w)
@@ -529,12 +532,18 @@ func (r *Renderer) WriteFile(path string, w io.Writer) (ok bool, err error) {
 	return true, err
 }
 
+// bodiesErr is the first error reading the plan's bodies back from where
+// they are kept (plan.Store): a page or file made after one may lack a
+// body, so it must not be published. Every page and data file checks it
+// once made.
+func (r *Renderer) bodiesErr() error { return r.site.Plan.Bodies.Err() }
+
 // render renders one page.
 func (r *Renderer) render(w io.Writer, pg *Page) error {
 	if err := r.theme.tmpl.execute(w, pg.Kind, pg); err != nil {
 		return templateError(err, pg.Path)
 	}
-	return nil
+	return r.bodiesErr()
 }
 
 // All renders every page, in parallel, and returns all files sorted by path.
@@ -1253,6 +1262,7 @@ var registerMethods = sync.OnceFunc(func() {
 	tmplexec.Method1("PageOf", (*Page).PageOf)
 	tmplexec.Method0("NavGoals", (*Chrome).NavGoals)
 	tmplexec.Method0("URL", (*plan.Ref).URL)
+	tmplexec.Method0("HTML", (*plan.Body).HTML)
 	tmplexec.Method1("Rel", (*Chrome).Rel)
 	tmplexec.Method1("Asset", (*Chrome).Asset)
 	tmplexec.Method1("SRI", (*Chrome).SRI)

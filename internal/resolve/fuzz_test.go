@@ -79,7 +79,7 @@ func FuzzResolveRefs(f *testing.F) {
 			return
 		}
 		for _, o := range p.Objectives {
-			check(t, string(o.Narrative.HTML))
+			check(t, string(o.Narrative.HTML()))
 			for _, fn := range o.Narrative.Footnotes {
 				check(t, string(fn.HTML))
 			}

@@ -242,7 +242,7 @@ func (x *redoer) convert() bool {
 					}
 				}
 			}
-			w.set(res)
+			w.deliver(res)
 		}
 	}
 	// The backlinks from the items of the documents read, before: where

@@ -27,6 +27,7 @@ import (
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/parallel"
 	"github.com/stratpub/stratpub/internal/plan"
+	"github.com/stratpub/stratpub/internal/spill"
 )
 
 // Options adjust resolution.
@@ -53,6 +54,11 @@ type Options struct {
 	// at once. The project's documents are unusable afterwards. A Cache,
 	// which keeps the texts, turns it off.
 	Release bool
+	// Store, with Release, is where the documents' bodies wait to be
+	// converted (load.Doc.DropFront) and where their HTML goes once they
+	// are (plan.Body.Keep), rather than memory; the plan's Bodies is
+	// Store.
+	Store *spill.Store
 }
 
 // releasing reports whether Plan lets the documents go as it reads them
@@ -122,9 +128,10 @@ type pending struct {
 	from   *plan.Ref // the item the text belongs to, for backlinks
 	env    markdown.Env
 	result markdown.Result
-	set    func(markdown.Result)
-	errs   diag.List // the conversion's problems, positioned
-	self   diag.List // references from the item to itself
+	set    func(markdown.Result) // where a front-matter text's conversion goes
+	dst    *plan.Body            // where a body's conversion goes
+	errs   diag.List             // the conversion's problems, positioned
+	self   diag.List             // references from the item to itself
 }
 
 // source returns the text to convert, sharing its bytes: sources are
@@ -134,6 +141,15 @@ func (w *pending) source() string {
 		return w.text
 	}
 	return unsafe.String(unsafe.SliceData(w.src), len(w.src))
+}
+
+// deliver puts the conversion res where it belongs in the plan.
+func (w *pending) deliver(res markdown.Result) {
+	if w.dst != nil {
+		*w.dst = bodyOf(res, w.doc.Path)
+		return
+	}
+	w.set(res)
 }
 
 // convert converts the text with c.
@@ -179,7 +195,12 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	var objs []*plan.Objective
 	numPos := map[*plan.Objective]diag.Pos{} // where each objective's number is
 	release := opts.releasing()
-	meta := parseAhead(proj.Docs, release)
+	if release {
+		r.p.Bodies = opts.Store
+	} else {
+		r.opts.Store = nil
+	}
+	meta := parseAhead(proj.Docs, release, r.opts.Store)
 	for i, d := range proj.Docs {
 		if e := meta(i); e != nil {
 			// Its IDs are undefined: report nothing that may follow from
@@ -407,7 +428,7 @@ func (r *resolver) section(d *load.Doc, f *fields) {
 	if !r.define(&s.Ref, f.pos("id")) || !r.claim(s.Ref.Page, f.pos("id")) {
 		return
 	}
-	r.body(d, &s.Ref, 1, id+"-", func(res markdown.Result) { s.Body = bodyOf(res, d.Path) })
+	r.body(d, &s.Ref, 1, id+"-", &s.Body)
 	if s.Matter == "back" {
 		r.p.Back = append(r.p.Back, s)
 	} else {
@@ -436,7 +457,7 @@ func (r *resolver) goal(d *load.Doc, f *fields) {
 	}
 	r.goalNum[n] = g
 	r.p.Goals = append(r.p.Goals, g)
-	r.body(d, &g.Ref, 1, g.Ref.ID+"-", func(res markdown.Result) { g.Intro = bodyOf(res, d.Path) })
+	r.body(d, &g.Ref, 1, g.Ref.ID+"-", &g.Intro)
 }
 
 func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
@@ -495,7 +516,7 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 	}
 	o.Outcomes = items("outcome", "Desired outcome", outcomes, "outcomes")
 	o.Activities = items("activity", "Key activity", activities, "activities")
-	r.body(d, &o.Ref, 2, o.Ref.ID+"-", func(res markdown.Result) { o.Narrative = bodyOf(res, d.Path) })
+	r.body(d, &o.Ref, 2, o.Ref.ID+"-", &o.Narrative)
 	return o
 }
 
@@ -504,16 +525,16 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 // in order, a window of them ahead of the caller, who asks for each in
 // turn: parsing overlaps reading the plan from the trees, and only two
 // windows of trees exist at once when the caller lets each go. With
-// release, each document's front-matter text goes once parsed
-// (load.Doc.DropFront).
-func parseAhead(docs []*load.Doc, release bool) func(i int) *diag.Error {
+// release, each document's front-matter text goes once parsed, and its
+// body waits for conversion in store (load.Doc.DropFront).
+func parseAhead(docs []*load.Doc, release bool, store *spill.Store) func(i int) *diag.Error {
 	const window = 128
 	errs := make([]*diag.Error, len(docs))
 	parse := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			errs[i] = docs[i].ParseMeta()
 			if release && errs[i] == nil {
-				docs[i].DropFront()
+				docs[i].DropFront(store)
 			}
 		}
 	}
@@ -624,7 +645,8 @@ func (r *resolver) arrange(objs []*plan.Objective, numPos map[*plan.Objective]di
 }
 
 func bodyOf(res markdown.Result, file string) plan.Body {
-	b := plan.Body{HTML: template.HTML(res.HTML), File: file}
+	b := plan.NewBody(template.HTML(res.HTML))
+	b.File = file
 	for _, h := range res.Headings {
 		b.Headings = append(b.Headings, plan.Heading{ID: h.ID, Text: h.Text})
 	}
@@ -634,9 +656,9 @@ func bodyOf(res markdown.Result, file string) plan.Body {
 	return b
 }
 
-// body queues the Markdown body of d for conversion.
-func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, set func(markdown.Result)) {
-	r.work = append(r.work, &pending{doc: d, src: d.Body, from: from, set: set,
+// body queues the Markdown body of d for conversion into dst.
+func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, dst *plan.Body) {
+	r.work = append(r.work, &pending{doc: d, src: d.Body, from: from, dst: dst,
 		env: markdown.Env{IDPrefix: prefix, HeadingBase: base}})
 }
 
@@ -726,12 +748,26 @@ func (r *resolver) convert() {
 	release := r.opts.releasing()
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
+		if w.src == nil && !w.env.Inline && w.doc.RestoreBody() {
+			w.src = w.doc.Body // it waited in the Store (DropFront)
+		}
 		keep[i] = convertOne(w, &keys[i])
 		// Problems are positioned as the texts are converted, so that a
 		// document's text can go as soon as it is (Options.Release).
 		r.place(w, allIDs)
 		if release && w.node == nil && !w.env.Inline {
 			w.doc.Src, w.doc.Body, w.src = nil, nil, nil
+		}
+		if release && w.dst != nil {
+			// The body is made now, with its plain text, and moved to
+			// the store if there is one, so that a large publication's
+			// bodies are not all in memory at once. (Each goes to its
+			// own place in the plan, which nothing reads yet.)
+			b := bodyOf(w.result, w.doc.Path)
+			b.MakeText()
+			b.Keep(r.opts.Store)
+			*w.dst = b
+			w.result.HTML = ""
 		}
 	})
 	if cache != nil {
@@ -751,7 +787,9 @@ func (r *resolver) convert() {
 
 	for _, w := range r.work {
 		r.errs = append(r.errs, w.errs...)
-		w.set(w.result)
+		if !release || w.dst == nil {
+			w.deliver(w.result)
+		}
 	}
 	// Backlinks, in reading order of the referring items; each referring
 	// item once per target, however many of its texts or links point there.

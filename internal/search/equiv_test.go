@@ -52,7 +52,7 @@ func synthPlan(lang string, strs []string, shift int) *plan.Plan {
 		return strs[n%len(strs)]
 	}
 	body := func(notes int) plan.Body {
-		b := plan.Body{HTML: body(next())}
+		b := plan.NewBody(body(next()))
 		for range notes {
 			b.Footnotes = append(b.Footnotes, &plan.Footnote{Text: next()})
 		}
@@ -245,18 +245,18 @@ func TestMakeIncremental(t *testing.T) {
 		f(p)
 		plans = append(plans, p)
 	}
-	edit(func(p *plan.Plan) { p.Goals[0].Objectives[0].Narrative.HTML += " zymurgy" })
+	edit(func(p *plan.Plan) { n := &p.Goals[0].Objectives[0].Narrative; n.SetHTML(n.HTML() + " zymurgy") })
 	edit(func(p *plan.Plan) {
 		// The same text in new bytes: nothing changes.
 		n := &p.Goals[0].Objectives[0].Narrative
-		n.HTML = template.HTML([]byte(n.HTML))
+		n.SetHTML(template.HTML([]byte(n.HTML())))
 	})
 	edit(func(p *plan.Plan) {
 		// A change of one letter, keeping the length.
 		n := &p.Goals[0].Objectives[1].Narrative
-		b := []byte(n.HTML)
+		b := []byte(n.HTML())
 		b[len(b)/2] ^= 1
-		n.HTML = template.HTML(b)
+		n.SetHTML(template.HTML(b))
 	})
 	edit(func(p *plan.Plan) { p.Goals[1].Objectives[0].Outcomes[0].Text = "A <new> & \u2028 outcome" })
 	edit(func(p *plan.Plan) { p.Goals[1].Objectives[0].Ref.Title += " renamed" })

@@ -43,14 +43,15 @@ func FuzzIndex(f *testing.F) {
 
 // tinyPlan is a plan with one document of each kind made of a, b and c.
 func tinyPlan(a, b, c string) *plan.Plan {
-	o := &plan.Objective{Ref: plan.Ref{Page: "o/" + b, Title: c}, Statement: a, Narrative: plan.Body{HTML: body(a + c), Footnotes: []*plan.Footnote{{Text: b}}}}
+	o := &plan.Objective{Ref: plan.Ref{Page: "o/" + b, Title: c}, Statement: a, Narrative: plan.NewBody(body(a + c))}
+	o.Narrative.Footnotes = []*plan.Footnote{{Text: b}}
 	o.Outcomes = []*plan.Item{{Ref: plan.Ref{Page: o.Ref.Page, Fragment: a, Title: "Outcome"}, Text: b}}
 	o.Activities = []*plan.Item{{Ref: plan.Ref{Page: o.Ref.Page, Fragment: "k", Title: a}, Text: c}}
 	return &plan.Plan{
 		Pub:   plan.Publication{Language: "en"},
-		Front: []*plan.Section{{Ref: plan.Ref{Page: "s/index.html", Title: b}, Body: plan.Body{HTML: body(c + " " + a)}, Figures: []*plan.Figure{{Caption: a, Credit: b}}}},
-		Goals: []*plan.Goal{{Ref: plan.Ref{Page: "g/index.html", Title: "Goal"}, Statement: b, Intro: plan.Body{HTML: body(c)}, Objectives: []*plan.Objective{o}}},
-		Back:  []*plan.Section{{Ref: plan.Ref{Page: "b/index.html", Title: "Back"}, Summary: a, Body: plan.Body{HTML: body(b)}}},
+		Front: []*plan.Section{{Ref: plan.Ref{Page: "s/index.html", Title: b}, Body: plan.NewBody(body(c + " " + a)), Figures: []*plan.Figure{{Caption: a, Credit: b}}}},
+		Goals: []*plan.Goal{{Ref: plan.Ref{Page: "g/index.html", Title: "Goal"}, Statement: b, Intro: plan.NewBody(body(c)), Objectives: []*plan.Objective{o}}},
+		Back:  []*plan.Section{{Ref: plan.Ref{Page: "b/index.html", Title: "Back"}, Summary: a, Body: plan.NewBody(body(b))}},
 	}
 }
 

@@ -505,7 +505,7 @@ func (e *entry) from(s *source) bool {
 			return false
 		}
 	} else {
-		if e.html != s.body.HTML || len(e.notes) != len(s.body.Footnotes) {
+		if e.html != s.body.HTML() || len(e.notes) != len(s.body.Footnotes) {
 			return false
 		}
 		for i, f := range s.body.Footnotes {
@@ -558,7 +558,7 @@ func (w *words) read(s *source) (context string) {
 func (w *words) entry(s *source) *entry {
 	e := &entry{kind: s.kind, page: s.ref.Page, fragment: s.ref.Fragment, title: s.ref.Title, context: s.context, parent: s.parent}
 	if s.body != nil {
-		e.html = s.body.HTML
+		e.html = s.body.HTML()
 		if len(s.body.Footnotes) > 0 {
 			e.notes = make([]string, len(s.body.Footnotes))
 			for i, f := range s.body.Footnotes {

@@ -234,7 +234,7 @@ func TestColdIndexKeepsLittle(t *testing.T) {
 		for o := range 50 {
 			goal.Objectives = append(goal.Objectives, &plan.Objective{
 				Ref:       plan.Ref{Page: fmt.Sprintf("objectives/%d.%d/index.html", g, o), Title: "Objective"},
-				Statement: "s", Narrative: plan.Body{HTML: template.HTML(text(200))}})
+				Statement: "s", Narrative: plan.NewBody(template.HTML(text(200)))})
 		}
 		p.Goals = append(p.Goals, goal)
 	}
@@ -284,10 +284,10 @@ func TestHashedAcrossBatches(t *testing.T) {
 		for o := range g % 3 {
 			goal.Objectives = append(goal.Objectives, &plan.Objective{
 				Ref:       plan.Ref{Page: fmt.Sprintf("objectives/%d.%d/index.html", g, o), Title: "Objective"},
-				Statement: fmt.Sprintf("statement %d %d", g, o), Narrative: plan.Body{HTML: template.HTML(fmt.Sprintf("<p>body w%d x%d</p>", g, o))}})
+				Statement: fmt.Sprintf("statement %d %d", g, o), Narrative: plan.NewBody(template.HTML(fmt.Sprintf("<p>body w%d x%d</p>", g, o)))})
 		}
 		p.Goals = append(p.Goals, goal)
-		p.Back = append(p.Back, &plan.Section{Ref: plan.Ref{Page: fmt.Sprintf("s%d/index.html", g), Title: "Section"}, Body: plan.Body{HTML: "<p>text</p>"}})
+		p.Back = append(p.Back, &plan.Section{Ref: plan.Ref{Page: fmt.Sprintf("s%d/index.html", g), Title: "Section"}, Body: plan.NewBody("<p>text</p>")})
 	}
 	s, err := (*search.Cache)(nil).MakeHashed(p)
 	if err != nil {
