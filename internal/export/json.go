@@ -47,9 +47,10 @@ func WriteJSON(w io.Writer, p *plan.Plan) error {
 type jsonWriter struct {
 	out
 	links
-	depth int
-	first bool   // the current object or array has no member yet
-	html  []byte // an HTML field with its site links rewritten
+	depth   int
+	first   bool   // the current object or array has no member yet
+	html    []byte // an HTML field with its site links rewritten
+	scratch []byte // a body read back from a file (plan.Body.TextInto)
 }
 
 const spaces = "                                                                "
@@ -232,8 +233,10 @@ func (e *jsonWriter) document(p *plan.Plan) {
 func (e *jsonWriter) body(k string, b *plan.Body) {
 	e.key(k)
 	e.begin('{')
-	e.str("text", b.Text())
-	e.htmlField("html", b.HTML())
+	// Read into the writer's buffer: a large publication's bodies are
+	// read back from a file (plan.Body.TextInto), and written out at once.
+	e.str("text", b.TextInto(&e.scratch))
+	e.htmlField("html", b.HTMLInto(&e.scratch))
 	e.key("footnotes")
 	e.begin('[')
 	for _, f := range b.Footnotes {

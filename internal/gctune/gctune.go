@@ -27,22 +27,25 @@ const (
 )
 
 // Room returns the room to leave over a live heap of live bytes: room,
-// but no more than keeps the heap within limit, and never less than half
-// the live heap (nor more than room). A limit of 0 is none.
+// or less where that keeps the heap within limit, as long as that leaves
+// at least a third of the live heap as room. A limit of 0 is none.
 //
-// The limit is soft: a live heap near or over it still gets half its size
-// as room, so that a program whose live heap outgrows the limit collects
-// twice as often as GOGC=100 would have it, not every few MiB as under a
-// hard limit (GOMEMLIMIT), which can make it several times slower.
+// The limit is soft. A live heap too large to fit under it with that much
+// room (over three quarters of it) gets a third of its size, plus what it
+// has over three quarters of the limit, up to room in full: past the limit
+// the room grows back as fast as the live heap, since collecting more often
+// would then cost much time for little memory (with a live heap of 180 MiB,
+// 90 MiB of room instead of 128 cost 17-30 % more time for 12 % less
+// memory), and without a step, which a live heap near the bound would
+// cross back and forth.
 func Room(live, room, limit uint64) uint64 {
-	if limit == 0 || live+room <= limit {
+	switch {
+	case limit == 0 || live+room <= limit:
 		return room
+	case live+live/3 <= limit:
+		return limit - live
 	}
-	least := min(live/2, room)
-	if live+least >= limit {
-		return least
-	}
-	return limit - live
+	return min(room, live/3+live-limit*3/4)
 }
 
 // Percent returns the GOGC percentage that gives headroom bytes of room

@@ -12,14 +12,18 @@ func TestRoom(t *testing.T) {
 	for _, tc := range []struct {
 		live, room, limit, want uint64
 	}{
-		{10 * mib, 128 * mib, 0, 128 * mib},          // no limit
-		{10 * mib, 128 * mib, 160 * mib, 128 * mib},  // within the limit
-		{32 * mib, 128 * mib, 160 * mib, 128 * mib},  // just within
-		{90 * mib, 128 * mib, 160 * mib, 70 * mib},   // the limit binds
-		{100 * mib, 128 * mib, 160 * mib, 60 * mib},  //
-		{120 * mib, 128 * mib, 160 * mib, 60 * mib},  // half the live heap at least
-		{400 * mib, 128 * mib, 160 * mib, 128 * mib}, // and never more than room
-		{20 * mib, 8 * mib, 16 * mib, 8 * mib},       // over the limit, half is more than room
+		{10 * mib, 128 * mib, 0, 128 * mib},         // no limit
+		{10 * mib, 128 * mib, 160 * mib, 128 * mib}, // within the limit
+		{32 * mib, 128 * mib, 160 * mib, 128 * mib}, // just within
+		{90 * mib, 128 * mib, 160 * mib, 70 * mib},  // the limit binds
+		{100 * mib, 128 * mib, 160 * mib, 60 * mib},
+		{120 * mib, 128 * mib, 160 * mib, 40 * mib}, // a third of the live heap
+		{123 * mib, 128 * mib, 160 * mib, 44 * mib}, // too large to fit: a third, and what is over
+		{150 * mib, 128 * mib, 160 * mib, 80 * mib},
+		{180 * mib, 128 * mib, 160 * mib, 120 * mib},
+		{200 * mib, 128 * mib, 160 * mib, 128 * mib}, // room in full
+		{400 * mib, 128 * mib, 160 * mib, 128 * mib},
+		{20 * mib, 8 * mib, 16 * mib, 8 * mib},
 	} {
 		if got := Room(tc.live, tc.room, tc.limit); got != tc.want {
 			t.Errorf("Room(%d MiB live, %d MiB, limit %d MiB) = %d MiB, want %d", tc.live/mib, tc.room/mib, tc.limit/mib, got/mib, tc.want/mib)

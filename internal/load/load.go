@@ -105,6 +105,16 @@ func (d *Doc) RestoreBody() bool {
 	return true
 }
 
+// RestoreBodyInto is RestoreBody reading into *buf (spill.Ref.Into), for
+// a program that is done with Body before it uses *buf again.
+func (d *Doc) RestoreBodyInto(buf *[]byte) bool {
+	if !d.stored.Stored() {
+		return false
+	}
+	d.Body, d.stored = d.stored.Into(buf), spill.Ref{}
+	return true
+}
+
 // ParseMeta parses the front matter of a document read by DirDeferred
 // into Meta. It does nothing for a document whose front matter is parsed
 // already (Dir, ReadDoc), and reports the errors Dir would have reported

@@ -16,6 +16,7 @@ package plan
 import (
 	"html/template"
 	"strings"
+	"unsafe"
 
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/spill"
@@ -192,6 +193,27 @@ func (b Body) Text() string {
 		return b.text
 	}
 	return markdown.TextOf(string(b.HTML()))
+}
+
+// TextInto is Text for a reader that uses the text at once and keeps
+// nothing of it: a stored text is read into *buf (see spill.Ref.Into),
+// and is valid until *buf is used again.
+func (b Body) TextInto(buf *[]byte) string {
+	if b.storedText.Stored() {
+		t := b.storedText.Into(buf)
+		return unsafe.String(unsafe.SliceData(t), len(t))
+	}
+	return b.Text()
+}
+
+// HTMLInto is HTML for a reader that uses the HTML at once and keeps
+// nothing of it, as TextInto.
+func (b Body) HTMLInto(buf *[]byte) template.HTML {
+	if b.stored.Stored() {
+		h := b.stored.Into(buf)
+		return template.HTML(unsafe.String(unsafe.SliceData(h), len(h)))
+	}
+	return b.html
 }
 
 // Excerpt returns Excerpt(b.Text(), max), making only the start of the

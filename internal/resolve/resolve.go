@@ -748,8 +748,14 @@ func (r *resolver) convert() {
 	release := r.opts.releasing()
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
-		if w.src == nil && !w.env.Inline && w.doc.RestoreBody() {
-			w.src = w.doc.Body // it waited in the Store (DropFront)
+		var buf *[]byte
+		if w.src == nil && !w.env.Inline && release {
+			// The body waited in the Store (DropFront): it is read into
+			// a buffer used again once it is converted.
+			buf = sources.Get().(*[]byte)
+			if w.doc.RestoreBodyInto(buf) {
+				w.src = w.doc.Body
+			}
 		}
 		keep[i] = convertOne(w, &keys[i])
 		// Problems are positioned as the texts are converted, so that a
@@ -757,6 +763,9 @@ func (r *resolver) convert() {
 		r.place(w, allIDs)
 		if release && w.node == nil && !w.env.Inline {
 			w.doc.Src, w.doc.Body, w.src = nil, nil, nil
+		}
+		if buf != nil {
+			sources.Put(buf) // nothing made from the body refers to its bytes
 		}
 		if release && w.dst != nil {
 			// The body is made now, with its plain text, and moved to
@@ -824,6 +833,9 @@ func (r *resolver) convert() {
 		}
 	}
 }
+
+// sources are the buffers bodies are read back into from a Store.
+var sources = sync.Pool{New: func() any { return new([]byte) }}
 
 // place positions the problems of one converted text (w.errs), and the
 // references from its item to itself (w.self): a reference is a link, so

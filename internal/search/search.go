@@ -528,10 +528,13 @@ func (w *words) read(s *source) (context string) {
 	context = s.context
 	var text string
 	if s.body != nil {
-		text = s.body.Text()
+		// Read into w's buffer (a large publication's texts are read back
+		// from a file): words are copied as they are found (intern), and
+		// the context, which the index keeps, is copied below.
+		text = s.body.TextInto(&w.scratch)
 	}
 	if s.kind == KindSection {
-		context = lead(s.context, text)
+		context = strings.Clone(lead(s.context, text))
 	}
 	w.start()
 	w.scan(s.ref.Title, true)

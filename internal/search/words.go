@@ -15,13 +15,14 @@ import (
 // byte by byte, so that the hash of every start of a word is at hand too
 // (see terms).
 type words struct {
-	slots []slot // open addressing, linear probing; len is a power of 2
-	list  []word
-	doc   uint32  // the current document; word.seen and .prefix compare with it
-	buf   []byte  // the word being read, lower-cased
-	out   []int32 // the terms of the current document, in order of first appearance
-	body  []byte  // the terms of the current document joined with spaces (see terms)
-	json  []byte  // the document being written
+	slots   []slot // open addressing, linear probing; len is a power of 2
+	list    []word
+	doc     uint32  // the current document; word.seen and .prefix compare with it
+	buf     []byte  // the word being read, lower-cased
+	out     []int32 // the terms of the current document, in order of first appearance
+	body    []byte  // the terms of the current document joined with spaces (see terms)
+	scratch []byte  // the text of the current document, when read back from a file (plan.Body.TextInto)
+	json    []byte  // the document being written
 	// context is the context text of the document last encoded.
 	context string
 	// terms of the current document by hash (see terms); a slot is

@@ -154,11 +154,29 @@ func (r Ref) String() string {
 // Bytes returns the text in a new buffer, read with one system call, and
 // not kept among the texts read last: for a text read once.
 func (r Ref) Bytes() []byte {
-	s := r.s
-	if s == nil {
+	if r.s == nil {
 		return nil
 	}
-	b := make([]byte, r.n)
+	return r.readInto(make([]byte, r.n))
+}
+
+// Into returns the text read into *buf, which it grows as needed: the
+// text is valid until *buf is used again. It is for a reader that uses
+// each text at once and keeps nothing of it (the open data, which writes
+// it out): such reads allocate nothing.
+func (r Ref) Into(buf *[]byte) []byte {
+	if r.s == nil {
+		return nil
+	}
+	if cap(*buf) < r.n {
+		*buf = make([]byte, r.n+r.n/4)
+	}
+	return r.readInto((*buf)[:r.n])
+}
+
+// readInto reads the text into b, of its length.
+func (r Ref) readInto(b []byte) []byte {
+	s := r.s
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()

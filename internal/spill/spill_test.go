@@ -58,12 +58,16 @@ func TestRoundTrip(t *testing.T) {
 	if s.written == 0 || len(s.pending) == 0 {
 		t.Fatalf("want texts both written (%d bytes) and pending (%d bytes)", s.written, len(s.pending))
 	}
+	var buf []byte // one buffer for every Into
 	for _, i := range rand.New(rand.NewPCG(2, 2)).Perm(len(in)) {
 		if got := refs[i].String(); got != in[i] {
 			t.Fatalf("text %d: String() gives %d bytes, want %d", i, len(got), len(in[i]))
 		}
 		if got := string(refs[i].Bytes()); got != in[i] {
 			t.Fatalf("text %d: Bytes() gives %d bytes, want %d", i, len(got), len(in[i]))
+		}
+		if got := string(refs[i].Into(&buf)); got != in[i] {
+			t.Fatalf("text %d: Into() gives %d bytes, want %d", i, len(got), len(in[i]))
 		}
 		if refs[i].Len() != len(in[i]) || !refs[i].Stored() {
 			t.Fatalf("text %d: Len() = %d, Stored() = %v", i, refs[i].Len(), refs[i].Stored())
