@@ -1,7 +1,7 @@
 // Command profile times each stage of a build in one process and writes
 // pprof profiles, to find where time and memory go on a large publication.
 //
-//	go run ./bench/profile -n 100 [-source .] [-cpuprofile cpu.out] [-memprofile mem.out] [-stream] [-every K]
+//	go run ./bench/profile -n 100 [-source .] [-cpuprofile cpu.out] [-memprofile mem.out] [-peakprofile heap.out] [-stream] [-every K]
 //	go run ./bench/profile -pub DIR [...]
 //
 // It makes N copies of the publication (internal/scale) in a temporary
@@ -17,7 +17,11 @@
 // them one at a time instead, timing each, to show which kinds of page cost
 // what. -every K renders only every K-th page (with -stream), to estimate
 // very large publications quickly;
-// the figures printed are then for that sample. -pub profiles a
+// the figures printed are then for that sample. -peakprofile writes a heap
+// profile of the build taken at the collection that found its largest
+// live heap: what a build holds when it holds the most (look at it with
+// go tool pprof -sample_index=inuse_space). The collector is paced as the
+// command paces it (gctune). -pub profiles a
 // publication folder as it is, for example a scaled one with its own
 // templates/ to measure a template change. With -stream the render
 // time and output size are also listed by top-level folder of the site
@@ -26,6 +30,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -35,6 +40,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -42,6 +48,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/export"
+	"github.com/stratpub/stratpub/internal/gctune"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/resolve"
 	"github.com/stratpub/stratpub/internal/scale"
@@ -63,12 +70,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pubDir := fl.String("pub", "", "profile the publication in this `folder` as it is, instead of scaling -source")
 	cpu := fl.String("cpuprofile", "", "write a CPU profile to `file`")
 	mem := fl.String("memprofile", "", "write an allocation profile to `file`")
+	peak := fl.String("peakprofile", "", "write a heap profile at the build's largest live heap to `file`")
 	stream := fl.Bool("stream", false, "render and write one page at a time, timing each kind of page")
 	every := fl.Int("every", 1, "with -stream, render only every `K`-th page")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if err := profile(ctx, stdout, *n, *src, *pubDir, *cpu, *mem, *stream, *every); err != nil {
+	gctune.Start(gctune.Headroom, gctune.Limit)
+	if err := profile(ctx, stdout, *n, *src, *pubDir, *cpu, *mem, *peak, *stream, *every); err != nil {
 		fmt.Fprintln(stderr, "profile:", err)
 		return 1
 	}
@@ -114,7 +123,54 @@ func (s *stage) end(w io.Writer) time.Duration {
 	return d
 }
 
-func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem string, stream bool, every int) error {
+// peakHeap watches the live heap after each collection, and keeps a heap
+// profile of the largest until stopped.
+type peakHeap struct {
+	stop    chan struct{}
+	done    chan struct{}
+	live    uint64
+	profile []byte
+}
+
+func watchHeap() *peakHeap {
+	h := &peakHeap{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+		var cycles uint64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-h.stop:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(s)
+			if c := s[1].Value.Uint64(); c != cycles {
+				cycles = c
+				// The heap profile is as of the last collection.
+				if live := s[0].Value.Uint64(); live > h.live {
+					var b bytes.Buffer
+					if pprof.Lookup("heap").WriteTo(&b, 0) == nil {
+						h.live, h.profile = live, b.Bytes()
+					}
+				}
+			}
+		}
+	}()
+	return h
+}
+
+// end stops watching and writes the profile to file.
+func (h *peakHeap) end(w io.Writer, file string) error {
+	close(h.stop)
+	<-h.done
+	fmt.Fprintf(w, "largest live heap %.1f MiB: heap profile in %s\n", float64(h.live)/(1<<20), file)
+	return os.WriteFile(file, h.profile, 0o644)
+}
+
+func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem, peak string, stream bool, every int) error {
 	tmp, err := os.MkdirTemp("", "stratpub-profile-")
 	if err != nil {
 		return err
@@ -151,7 +207,7 @@ func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem stri
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if mem != "" {
+	if mem != "" || peak != "" {
 		runtime.MemProfileRate = 64 << 10
 	}
 
@@ -197,6 +253,11 @@ func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem stri
 	// then rendering and writing.
 	fmt.Fprintln(w, "-- build:")
 	var total time.Duration
+	var watch *peakHeap
+	if peak != "" {
+		runtime.GC() // the stages above are not the build's
+		watch = watchHeap()
+	}
 	st = begin("prepare")
 	prep, errs := build.Prepare(ctx, build.Config{Source: source})
 	if len(errs) > 0 {
@@ -263,6 +324,11 @@ func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem stri
 		sort.Slice(dirs, func(i, j int) bool { return byDir[dirs[i]] > byDir[dirs[j]] })
 		for _, d := range dirs {
 			fmt.Fprintf(w, "  %-22s %5d files %9.1f ms render %8.2f MiB\n", d, countDir[d], float64(byDir[d].Microseconds())/1000, float64(sizeDir[d])/(1<<20))
+		}
+	}
+	if watch != nil {
+		if err := watch.end(w, peak); err != nil {
+			return err
 		}
 	}
 	if mem != "" {

@@ -23,11 +23,9 @@ import (
 
 func main() {
 	// Collect garbage every 128 MiB or so of allocation, whatever the
-	// size of the publication, but more often where the heap would grow
-	// past 160 MiB, while that leaves a third of the live heap as room
-	// (see gctune.Room): a publication of a thousand times CBP (live heap
-	// 75-105 MiB) is then built in under 200 MiB.
-	gctune.Start(128<<20, 160<<20)
+	// size of the publication, with a soft limit of 160 MiB (see
+	// gctune.Headroom).
+	gctune.Start(gctune.Headroom, gctune.Limit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

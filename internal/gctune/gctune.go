@@ -26,6 +26,17 @@ const (
 	MaxPercent = 800
 )
 
+// The pace stratpub's command sets (Start(Headroom, Limit)): collect every
+// 128 MiB or so of allocation, whatever the size of the publication, but
+// more often where the heap would grow past 160 MiB, while that leaves a
+// third of the live heap as room (Room). A publication of a thousand
+// times CBP (live heap 75-105 MiB) is then built in under 200 MiB, for
+// about 6 % more time.
+const (
+	Headroom = 128 << 20
+	Limit    = 160 << 20
+)
+
 // Room returns the room to leave over a live heap of live bytes: room,
 // or less where that keeps the heap within limit, as long as that leaves
 // at least a third of the live heap as room. A limit of 0 is none.
