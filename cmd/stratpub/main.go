@@ -23,7 +23,7 @@ import (
 
 func main() {
 	// Collect garbage every 128 MiB or so of allocation, whatever the
-	// size of the publication, with a soft limit of 160 MiB (see
+	// size of the publication, with a soft limit of 144 MiB (see
 	// gctune.Headroom).
 	gctune.Start(gctune.Headroom, gctune.Limit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
