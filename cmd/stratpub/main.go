@@ -23,8 +23,8 @@ import (
 
 func main() {
 	// Collect garbage every 128 MiB or so of allocation, whatever the
-	// size of the publication, with a soft limit of 144 MiB (see
-	// gctune.Headroom).
+	// size of the publication, with a soft limit of 176 MiB on the
+	// program's memory (see gctune.Headroom).
 	gctune.Start(gctune.Headroom, gctune.Limit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

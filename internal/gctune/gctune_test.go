@@ -1,38 +1,50 @@
 package gctune
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
 	"time"
 )
 
-func TestRoom(t *testing.T) {
-	const mib = 1 << 20
+const mib = 1 << 20
+
+func TestMemoryLimit(t *testing.T) {
+	const limit = 176 * mib // the point where the limit starts to grow: (176-24)*3/4 = 114 MiB
 	for _, tc := range []struct {
-		live, room, limit, want uint64
+		live, headroom, limit uint64
+		want                  int64
 	}{
-		{10 * mib, 128 * mib, 0, 128 * mib},         // no limit
-		{10 * mib, 128 * mib, 160 * mib, 128 * mib}, // within the limit
-		{32 * mib, 128 * mib, 160 * mib, 128 * mib}, // just within
-		{90 * mib, 128 * mib, 160 * mib, 70 * mib},  // the limit binds
-		{100 * mib, 128 * mib, 160 * mib, 60 * mib},
-		{120 * mib, 128 * mib, 160 * mib, 40 * mib}, // a third of the live heap
-		{123 * mib, 128 * mib, 160 * mib, 44 * mib}, // too large to fit: a third, and what is over
-		{150 * mib, 128 * mib, 160 * mib, 80 * mib},
-		{180 * mib, 128 * mib, 160 * mib, 120 * mib},
-		{200 * mib, 128 * mib, 160 * mib, 128 * mib}, // room in full
-		{400 * mib, 128 * mib, 160 * mib, 128 * mib},
-		{20 * mib, 8 * mib, 16 * mib, 8 * mib},
+		{10 * mib, 128 * mib, 0, math.MaxInt64}, // no limit
+		{0, 128 * mib, limit, limit},
+		{10 * mib, 128 * mib, limit, limit},
+		{90 * mib, 128 * mib, limit, limit},                       // the limit binds: 62 MiB of room
+		{114 * mib, 128 * mib, limit, limit},                      // a third of the live heap, about
+		{120 * mib, 128 * mib, limit, (120 + 40 + 6 + 24) * mib},  // past: it grows
+		{150 * mib, 128 * mib, limit, (150 + 50 + 36 + 24) * mib}, // room 86 MiB
+		{180 * mib, 128 * mib, limit, (180 + 60 + 66 + 24) * mib}, // room 126 MiB
+		{200 * mib, 128 * mib, limit, (200 + 128 + 24) * mib},     // room in full
+		{400 * mib, 128 * mib, limit, (400 + 128 + 24) * mib},
+		{20 * mib, 8 * mib, 16 * mib, (20 + 8 + 24) * mib}, // a limit below the overhead
 	} {
-		if got := Room(tc.live, tc.room, tc.limit); got != tc.want {
-			t.Errorf("Room(%d MiB live, %d MiB, limit %d MiB) = %d MiB, want %d", tc.live/mib, tc.room/mib, tc.limit/mib, got/mib, tc.want/mib)
+		if got := MemoryLimit(tc.live, tc.headroom, tc.limit); got != tc.want {
+			t.Errorf("MemoryLimit(%d MiB live, %d MiB, limit %d MiB) = %d MiB, want %d", tc.live/mib, tc.headroom/mib, tc.limit/mib, got/mib, tc.want/mib)
 		}
+	}
+	// No step: from one MiB of live heap to the next, the limit moves by a
+	// few MiB at most.
+	prev := MemoryLimit(0, Headroom, Limit)
+	for live := uint64(mib); live < 600*mib; live += mib {
+		m := MemoryLimit(live, Headroom, Limit)
+		if m < prev || m-prev > 3*mib {
+			t.Fatalf("the limit goes from %d to %d MiB at %d MiB live", prev/mib, m/mib, live/mib)
+		}
+		prev = m
 	}
 }
 
 func TestPercent(t *testing.T) {
-	const mib = 1 << 20
 	for _, tc := range []struct {
 		live, headroom uint64
 		want           int
@@ -50,6 +62,33 @@ func TestPercent(t *testing.T) {
 	}
 }
 
+// TestMarked checks that Marked gives the heap the last collection found
+// live, not the heap in use, which grows with every allocation after it.
+func TestMarked(t *testing.T) {
+	live := make([][]byte, 0, 48)
+	for range 48 {
+		live = append(live, make([]byte, mib))
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var garbage [][]byte
+	for range 16 {
+		garbage = append(garbage, make([]byte, mib))
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	got := Marked()
+	runtime.KeepAlive(live)
+	runtime.KeepAlive(garbage)
+	if after.NumGC != before.NumGC {
+		t.Skip("a collection ran meanwhile")
+	}
+	if got < 48*mib || got > 52*mib || after.HeapAlloc < 64*mib {
+		t.Errorf("Marked = %d MiB with 48 MiB live and %d MiB in use", got/mib, after.HeapAlloc/mib)
+	}
+}
+
 // gcPercent returns the collector's current percentage.
 func gcPercent() int {
 	p := debug.SetGCPercent(100)
@@ -58,41 +97,51 @@ func gcPercent() int {
 }
 
 // TestStart checks that Start leaves a GOGC set in the environment alone,
-// and otherwise sets the percentage from the live heap after every
-// collection: with 64 MiB live, 64 MiB of headroom and a limit of 112 MiB,
-// 48 MiB of room, about 75 % (the percentage starts at MaxPercent).
+// and otherwise sets the percentage and the memory limit from the live
+// heap after every collection: with 96 MiB live, 64 MiB of headroom and a
+// limit of 160 MiB, 66 % (the percentage starts at MaxPercent) and a memory
+// limit of 160 MiB, which the runtime applies (the heap the collector aims
+// at is then less than 96 + 64 MiB: the limit binds).
 func TestStart(t *testing.T) {
 	defer debug.SetGCPercent(gcPercent())
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	debug.SetGCPercent(100)
-	const headroom, limit = 64 << 20, 112 << 20
+	const headroom, limit = 64 * mib, 160 * mib
 
 	t.Setenv("GOGC", "100")
 	if Start(headroom, limit) {
 		t.Fatal("Start paces the collector with GOGC set")
 	}
 	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
 	if !Start(headroom, limit) {
 		t.Fatal("Start does not pace the collector")
 	}
-	live := make([][]byte, 0, 64)
-	for range 64 {
-		live = append(live, make([]byte, 1<<20)) // 64 MiB live
+	live := make([][]byte, 0, 96)
+	for range 96 {
+		live = append(live, make([]byte, mib)) // 96 MiB live
 	}
-	expect := func() int { l := Live(); return Percent(l, Room(l, headroom, limit)) }
 	var p int
+	var m int64
 	for range 100 {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // cleanups run after the cycle, on their own goroutine
-		// The heap in use when the cleanup read it and now differ by what
-		// was allocated in between: allow a point or two.
-		if p = gcPercent(); near(p, expect()) {
+		p, m = gcPercent(), debug.SetMemoryLimit(-1)
+		if near(p, Percent(Marked(), headroom)) && m == limit {
 			break
 		}
 	}
-	want := expect()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(live)
-	if !near(p, want) || p < 60 || p > 85 {
-		t.Errorf("percentage %d with %d MiB live, want %d", p, Live()>>20, want)
+	if !near(p, Percent(Marked(), headroom)) || p < 60 || p > 70 {
+		t.Errorf("percentage %d with %d MiB live, want %d", p, Marked()/mib, Percent(Marked(), headroom))
+	}
+	if m != limit {
+		t.Errorf("memory limit %d MiB, want %d", m/mib, limit/mib)
+	}
+	if ms.NextGC >= (96+64-2)*mib { // the percentage alone aims at 96 + 64
+		t.Errorf("the collector aims at a heap of %d MiB: the memory limit does not bind", ms.NextGC/mib)
 	}
 }
 
