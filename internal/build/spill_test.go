@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/scale"
 	"github.com/stratpub/stratpub/internal/sitetest"
 	"github.com/stratpub/stratpub/internal/spill"
 )
@@ -101,8 +102,47 @@ func TestUnreadableBodiesFailTheBuild(t *testing.T) {
 	}
 }
 
+// TestLargePublicationsStoreTheirBodies: a publication larger than
+// BodiesInMemory (here 300 copies of CBP, 17 MB) keeps its bodies in a
+// temporary file, which it leaves nowhere.
+func TestLargePublicationsStoreTheirBodies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes a 17 MB publication")
+	}
+	repo, err := os.OpenRoot(sitetest.RepoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	pub := filepath.Join(t.TempDir(), "pub")
+	if _, err := scale.Dir(context.Background(), repo.FS(), 300, pub); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	prep, errs := build.Prepare(context.Background(), build.Config{Source: root.FS()})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	if prep.Plan.Bodies == nil || prep.Plan.Bodies.Size() < build.BodiesInMemory {
+		t.Fatalf("a publication over %d bytes keeps its bodies in memory (%p, %d bytes stored)", build.BodiesInMemory, prep.Plan.Bodies, prep.Plan.Bodies.Size())
+	}
+	o := prep.Plan.Objectives[len(prep.Plan.Objectives)-1]
+	if !strings.Contains(string(o.Narrative.HTML()), "<p>") || o.Narrative.Text() == "" {
+		t.Errorf("objective %s reads back as %q", o.Number, o.Narrative.HTML())
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the build left %d files in TMPDIR", len(left))
+	}
+}
+
 // TestSmallPublicationsKeepTheirBodies: only a publication larger than
-// BodiesInMemory keeps its bodies in a file (bench/run builds such ones).
+// BodiesInMemory keeps its bodies in a file.
 func TestSmallPublicationsKeepTheirBodies(t *testing.T) {
 	root, err := os.OpenRoot(sitetest.RepoRoot(t))
 	if err != nil {
