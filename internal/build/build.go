@@ -110,21 +110,40 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // reusing p when every changed file is a document of p's plan whose change
 // stays inside its items (texts, titles, references and the lists of
 // outcomes and activities changed, but not numbers or images; see
-// resolve.Redoc): then only the changed documents, and those that refer to
-// an item whose title changed, are read and converted again, and the
-// result is the same as Prepare's. ok is false when the change needs
-// Prepare: another kind of file, a document added, removed or renumbered,
-// or a document with a problem to report.
+// resolve.Redoc), or when one objective was added after the last of its
+// goal or the last one deleted: then only the changed documents, and those
+// that refer to an item whose title changed, are read and converted again,
+// and the result is the same as Prepare's. ok is false when the change
+// needs Prepare: another kind of file, another document added or deleted,
+// a document renumbered, or a document with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
 	}
 	docs := slices.Clone(p.docs)
 	changed := make([]*load.Doc, 0, len(paths))
-	for _, path := range paths {
+	var added []*load.Doc
+	var deleted []string
+	for _, path := range slices.Compact(slices.Sorted(slices.Values(paths))) {
 		i := slices.IndexFunc(docs, func(d *load.Doc) bool { return d.Path == path })
 		if i < 0 {
-			return nil, false
+			// A new document, or none.
+			if !load.IsDocument(path) {
+				return nil, false
+			}
+			d, err := load.ReadDoc(cfg.Source, path)
+			if err != nil || d == nil {
+				return nil, false
+			}
+			j, _ := slices.BinarySearchFunc(docs, path, func(d *load.Doc, path string) int { return strings.Compare(d.Path, path) })
+			docs = slices.Insert(docs, j, d)
+			added = append(added, d)
+			continue
+		}
+		if _, err := fs.Stat(cfg.Source, path); errors.Is(err, fs.ErrNotExist) {
+			docs = slices.Delete(docs, i, i+1)
+			deleted = append(deleted, path)
+			continue
 		}
 		d, err := load.ReadDoc(cfg.Source, path)
 		if err != nil || d == nil {
@@ -137,7 +156,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		d, err := load.ReadDoc(cfg.Source, path)
 		return d, err == nil && d != nil && ctx.Err() == nil
 	}
-	pl, ok := resolve.Redoc(p.Plan, changed, read, p.ropts)
+	pl, ok := resolve.Redoc(p.Plan, changed, added, deleted, read, p.ropts)
 	if !ok || ctx.Err() != nil {
 		return nil, false
 	}
@@ -145,7 +164,11 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		return nil, false
 	}
-	return &Prepared{Plan: pl, Renderer: p.Renderer.Replan(pl, opts), opts: opts, docs: docs, ropts: p.ropts}, true
+	r := p.Renderer.Replan(pl, opts)
+	if len(added)+len(deleted) > 0 {
+		r = p.Renderer.Rebuild(pl, opts) // other pages
+	}
+	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: p.ropts}, true
 }
 
 // Prepare loads and resolves the publication and prepares its rendering.

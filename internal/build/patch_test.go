@@ -170,15 +170,79 @@ func TestPatchTakesItems(t *testing.T) {
 
 type edit struct{ path, old, new string }
 
-// change makes the edits in source.
+// change makes the edits in source. An edit with no old text writes new
+// as the file's contents; one with neither deletes the file.
 func change(t *testing.T, source fstest.MapFS, edits []edit) {
 	t.Helper()
 	for _, e := range edits {
+		if e.old == "" {
+			if e.new == "" {
+				delete(source, e.path)
+			} else {
+				source[e.path] = &fstest.MapFile{Data: []byte(e.new)}
+			}
+			continue
+		}
 		src := string(source[e.path].Data)
 		if !strings.Contains(src, e.old) {
 			t.Fatalf("%s has no %q", e.path, e.old)
 		}
 		source[e.path] = &fstest.MapFile{Data: []byte(strings.Replace(src, e.old, e.new, 1))}
+	}
+}
+
+// delta is an objective after the last of goal 1 of the small
+// publication, which refers to an objective and a section.
+const delta = `---
+type: objective
+number: "1.3"
+title: "Delta"
+statement: "Make delta happen, after [](ref:objective-1.1)."
+outcomes:
+  - "Delta happens."
+activities:
+  - "Do delta, as the [foreword](ref:foreword) says."
+  - "Measure delta."
+---
+Delta follows [](ref:objective-1.2) and comes before [](ref:goal-2).
+`
+
+// TestPatchTakesNewDocuments adds an objective after the last of its goal
+// and deletes the last objective of a goal, alone, with other edits and in
+// a row, and checks that Patch takes each and gives the full build's site
+// and links: the goal's page and the indexes, the new neighbours' pagers,
+// the "Referenced from" lists of what it refers to.
+func TestPatchTakesNewDocuments(t *testing.T) {
+	base, _ := smallFS(t)
+	const d = "content/goal-1/1.3-delta.md"
+	cases := []struct {
+		name  string
+		start []edit
+		edits [][]edit
+		show  string
+		want  string
+	}{
+		{"an objective added", nil, [][]edit{{{d, "", delta}}}, "objectives/2.1/index.html", `<span class="num">1.3</span> Delta`},
+		{"an objective added, in the goal's page", nil, [][]edit{{{d, "", delta}}}, "goals/1/index.html", "Delta"},
+		{"an objective added, referring to others", nil, [][]edit{{{d, "", delta}}}, "foreword/index.html", "Key activity 1.3.1"},
+		{"an objective added and edited", nil, [][]edit{
+			{{d, "", delta}},
+			{{d, `title: "Delta"`, `title: "Delta prime"`}},
+			{{d, "Measure delta.", "Measure delta, with [](ref:objective-2.1)."}},
+		}, "objectives/2.1/index.html", `<span class="num">1.3</span> Delta prime`},
+		{"the last objective deleted", []edit{{d, "", delta}}, [][]edit{{{d, "", ""}}}, "objectives/1.2/index.html", "Objective 2.1: Gamma"},
+		{"an objective added that refers to nothing after it", nil, [][]edit{{{d, "", strings.Replace(delta, " and comes before [](ref:goal-2)", "", 1)}}},
+			"objectives/2.1/index.html", `<span class="num">1.3</span> Delta`},
+		{"the last objective deleted, that referred to nothing after it", []edit{{d, "", strings.Replace(delta, " and comes before [](ref:goal-2)", "", 1)}},
+			[][]edit{{{d, "", ""}}}, "objectives/2.1/index.html", `<span class="num">1.2</span> Beta`},
+		{"added, then deleted", nil, [][]edit{{{d, "", delta}}, {{d, "", ""}}}, "goals/1/index.html", "Beta"},
+		{"added with another edit", nil, [][]edit{{
+			{d, "", delta},
+			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
+		}}, "objectives/1.3/index.html", "Goal 1: FIRST"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
 	}
 }
 
@@ -205,6 +269,16 @@ func TestPatchRefuses(t *testing.T) {
 		{"a section's order", []edit{{"content/front/foreword.md", "order: 10", "order: 11"}}},
 		{"an unknown reference", []edit{{beta, "ref:objective-1.1", "ref:objective-9.9"}}},
 		{"a title left empty", []edit{{beta, `title: "Beta"`, `title: ""`}}},
+		{"an objective added in a gap", []edit{{"content/goal-1/1.4-delta.md", "", strings.Replace(delta, `"1.3"`, `"1.4"`, 1)}}},
+		{"an objective added under a goal that is not there", []edit{{"content/goal-3/3.1-delta.md", "", strings.Replace(delta, `"1.3"`, `"3.1"`, 1)}}},
+		{"an objective added with a number taken", []edit{{"content/goal-1/1.2-delta.md", "", strings.Replace(delta, `"1.3"`, `"1.2"`, 1)}}},
+		{"an objective added with a problem", []edit{{"content/goal-1/1.3-delta.md", "", strings.Replace(delta, "ref:foreword", "ref:forward", 1)}}},
+		{"a section added", []edit{{"content/back/annex.md", "", "---\ntype: section\nid: annex\ntitle: \"Annex\"\nmatter: back\norder: 99\n---\nText.\n"}}},
+		{"an objective others refer to deleted", []edit{{beta, "", ""}}},
+		{"an objective deleted that is not the last", []edit{{alpha, "", ""}}},
+		{"the only objective of a goal deleted", []edit{{"content/goal-2/2.1-gamma.md", "", ""}}},
+		{"a goal deleted", []edit{{"content/goal-2/goal.md", "", ""}}},
+		{"a file that is not a document", []edit{{"content/goal-1/notes.txt", "", "notes"}}},
 	} {
 		source := maps.Clone(base)
 		change(t, source, c.edits)
@@ -242,18 +316,53 @@ func TestPatchInLongSequences(t *testing.T) {
 			t.Fatal(errs.Err())
 		}
 		states := map[string]*state{}
-		patched := 0
+		patched, comings := 0, 0
+		// Objective 1.3 comes and goes, after the last of goal 1.
+		const d = "content/goal-1/1.3-delta.md"
+		docs := append(slices.Clip(docs), d)
 		for step := range steps {
 			path := docs[rng.IntN(len(docs))]
 			if path == "stratpub.yaml" {
 				continue
+			}
+			if rng.IntN(8) == 0 {
+				before := source
+				source = maps.Clone(source)
+				if source[d] == nil {
+					source[d] = &fstest.MapFile{Data: []byte(delta)}
+				} else {
+					delete(source, d)
+				}
+				delete(states, d)
+				cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
+				if next, ok := prep.Patch(ctx, cfg, []string{d}); ok {
+					patched++
+					comings++
+					sameAsBuild(t, next, source, fmt.Sprintf("%s added or deleted, step %d of seed %d", d, step, seed))
+					prep = next
+					continue
+				}
+				next, errs := Prepare(ctx, cfg)
+				if len(errs) > 0 {
+					source = before // the author puts it back
+					continue
+				}
+				prep = next
+				continue
+			}
+			if source[path] == nil {
+				continue // objective 1.3, while it is not there
 			}
 			st := states[path]
 			if st == nil {
 				st = &state{}
 				states[path] = st
 			}
-			orig, was, before := string(base[path].Data), *st, source
+			orig := delta
+			if path != d {
+				orig = string(base[path].Data)
+			}
+			was, before := *st, source
 			st.paras = slices.Clone(st.paras)
 			switch k := rng.IntN(6); {
 			case k == 0:
@@ -305,6 +414,9 @@ func TestPatchInLongSequences(t *testing.T) {
 		}
 		if patched < steps/2 {
 			t.Errorf("seed %d: Patch took %d edits of %d", seed, patched, steps)
+		}
+		if comings < steps/30 {
+			t.Errorf("seed %d: Patch took objective 1.3 added or deleted %d times in %d steps", seed, comings, steps)
 		}
 	}
 }

@@ -157,6 +157,22 @@ func (d *Doc) BodyPos(off int) diag.Pos {
 	return diag.Pos{File: d.Path, Line: l, Col: c}
 }
 
+// IsDocument reports whether name, a slash-separated path in the
+// publication, is where Dir reads a document: a .md file under content/,
+// none of whose folders or name are ignored (Ignored).
+func IsDocument(name string) bool {
+	rest, ok := strings.CutPrefix(name, ContentDir+"/")
+	if !ok || !strings.HasSuffix(name, ".md") || !fs.ValidPath(name) {
+		return false
+	}
+	for part := range strings.SplitSeq(rest, "/") {
+		if Ignored(part) {
+			return false
+		}
+	}
+	return true
+}
+
 // Project is everything read from a publication folder.
 type Project struct {
 	Config *Doc

@@ -347,6 +347,12 @@ func (r *Renderer) Replan(p *plan.Plan, opts Options) *Renderer {
 	return newRenderer(p, r.theme, opts, r)
 }
 
+// Rebuild is Replan for a plan whose pages differ from r's (an objective
+// added or removed): it reuses only the theme.
+func (r *Renderer) Rebuild(p *plan.Plan, opts Options) *Renderer {
+	return newRenderer(p, r.theme, opts, nil)
+}
+
 // newRenderer makes a Renderer of p with the theme th. When like is not
 // nil, it is a Renderer of a plan with the same pages, whose page index,
 // print ids and crawler files are reused.

@@ -3,6 +3,7 @@ package resolve
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stratpub/stratpub/internal/diag"
@@ -31,14 +32,39 @@ import (
 // and activities are numbered by their place, so one added or removed adds
 // or removes the last ID of its list.
 //
+// One objective may also be added after the last of its goal (a new
+// document), or the last objective of a goal deleted (deleted, the paths
+// of documents gone), when no other item refers to it: then its goal is
+// copied with one objective more or less, and the objectives before and
+// after it are copied to point to their new neighbours.
+//
 // ok is false when a change may reach further (a number, the order of
 // sections, an image, an outcome or activity removed whose ID others refer
-// to) or when a document has a problem to report: then resolve the whole
-// project with Plan, which reports it with its position. When ok, the
-// result is what Plan would return for the changed project; p is not
-// modified.
-func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
+// to, any other document added or deleted) or when a document has a
+// problem to report: then resolve the whole project with Plan, which
+// reports it with its position. When ok, the result is what Plan would
+// return for the changed project; p is not modified.
+func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
+	if len(added)+len(deleted) > 1 {
+		return nil, false
+	}
+	for _, d := range added {
+		rd, ok := x.add(d)
+		if !ok {
+			return nil, false
+		}
+		x.byFile[d.Path] = rd
+		x.order = append(x.order, rd)
+	}
+	for _, path := range deleted {
+		rd, ok := x.remove(path)
+		if !ok {
+			return nil, false
+		}
+		x.byFile[path] = rd
+		x.order = append(x.order, rd)
+	}
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
 	queue := slices.Clone(docs)
@@ -54,6 +80,9 @@ func Redoc(p *plan.Plan, docs []*load.Doc, read func(path string) (*load.Doc, bo
 		}
 		x.byFile[d.Path] = rd
 		x.order = append(x.order, rd)
+		if x.structural() && rd.retitled {
+			return nil, false // the documents that name it would be read with a goal that changes
+		}
 		// Only the page's item has a title of its own: an outcome's or
 		// an activity's is its number.
 		if old, ref := rd.oldRefs[0], rd.newRefs[0]; ref.Title != old.Title {
@@ -108,6 +137,69 @@ type redone struct {
 	sec  *plan.Section // the new item, one of three
 	goal *plan.Goal
 	obj  *plan.Objective
+
+	added   bool            // obj is a new document's
+	deleted *plan.Objective // the objective of a document gone (obj is nil)
+}
+
+// structural reports whether a document is added or deleted.
+func (x *redoer) structural() bool {
+	return slices.ContainsFunc(x.order, func(rd *redone) bool { return rd.added || rd.deleted != nil })
+}
+
+// add reads d, a new document, and checks that it is an objective that
+// comes after the last of its goal and adds only IDs and a page of its
+// own, with no image.
+func (x *redoer) add(d *load.Doc) (*redone, bool) {
+	p := x.p
+	r := &resolver{opts: x.opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
+		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	f := newFields(d, d.Meta, "document", &r.errs)
+	if f.str("type", false, "objective") != "objective" {
+		return nil, false
+	}
+	f.what = "objective"
+	no := r.objective(d, f)
+	if no == nil || len(r.errs) > 0 || slices.ContainsFunc(no.Figures, func(f *plan.Figure) bool { return f.Image != "" }) {
+		return nil, false
+	}
+	g, n, ok := splitObjectiveNumber(no.Number)
+	gn, _ := strconv.Atoi(g)
+	gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
+	if !ok || gi < 0 || n != strconv.Itoa(len(p.Goals[gi].Objectives)+1) || no.Number != strconv.Itoa(gn)+"."+n {
+		return nil, false
+	}
+	rd := &redone{r: r, kind: "objective", obj: no, added: true, newRefs: itemRefs(no)}
+	for _, ref := range rd.newRefs {
+		if p.Refs[ref.ID] != nil {
+			return nil, false
+		}
+	}
+	for _, ref := range p.Refs {
+		if ref.Page == no.Ref.Page {
+			return nil, false
+		}
+	}
+	return rd, true
+}
+
+// remove checks that the document at path, now gone, defined the last
+// objective of its goal, not its only one, with no image, and that no
+// other item refers to it or its parts.
+func (x *redoer) remove(path string) (*redone, bool) {
+	o := findObjective(x.p, path)
+	if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o ||
+		slices.ContainsFunc(o.Figures, func(f *plan.Figure) bool { return f.Image != "" }) {
+		return nil, false
+	}
+	rd := &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
+	for _, ref := range rd.oldRefs {
+		if len(ref.Backlinks) > 0 {
+			return nil, false
+		}
+		rd.removed = append(rd.removed, ref.ID)
+	}
+	return rd, true
 }
 
 // edge is a reference from the item From to the ID To.
@@ -323,6 +415,10 @@ func (x *redoer) splice() *plan.Plan {
 	}
 	for _, rd := range x.order {
 		switch {
+		case rd.added:
+			x.insert(rd.obj)
+		case rd.deleted != nil:
+			x.drop(rd)
 		case rd.obj != nil:
 			no := rd.obj
 			gi, oi, idx := x.locate(no.File)
@@ -447,6 +543,52 @@ func (x *redoer) splice() *plan.Plan {
 		}
 	}
 	return np
+}
+
+// insert adds the new objective no after the last of its goal, in a copy
+// of the goal, and copies its neighbours.
+func (x *redoer) insert(no *plan.Objective) {
+	np := x.np
+	g, _, _ := splitObjectiveNumber(no.Number)
+	gn, _ := strconv.Atoi(g)
+	gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == gn })
+	goal := x.ownGoal(gi)
+	no.Goal = goal
+	goal.Objectives = append(goal.Objectives, no)
+	idx := 0 // after the objectives of this goal and those before it
+	for idx < len(np.Objectives) && np.Objectives[idx].Goal.Number <= gn {
+		idx++
+	}
+	np.Objectives = slices.Insert(np.Objectives, idx, no)
+	x.own[no] = true
+	x.setRefs(itemRefs(no)...)
+	x.neighbours(idx, idx+1)
+}
+
+// drop removes the objective of rd, gone, from a copy of its goal, and
+// copies the objectives that were its neighbours.
+func (x *redoer) drop(rd *redone) {
+	np := x.np
+	gi, oi, idx := x.locate(rd.deleted.File)
+	goal := x.ownGoal(gi)
+	goal.Objectives = slices.Delete(goal.Objectives, oi, oi+1)
+	np.Objectives = slices.Delete(np.Objectives, idx, idx+1)
+	for _, id := range rd.removed {
+		delete(x.refs, id) // put back by the copy of its goal
+	}
+	x.neighbours(idx, idx)
+}
+
+// neighbours copies the objectives before index before and at index
+// after of np.Objectives, when there are such.
+func (x *redoer) neighbours(before, after int) {
+	np := x.np
+	if before > 0 {
+		x.ownObjective(np.Objectives[before-1])
+	}
+	if after < len(np.Objectives) {
+		x.ownObjective(np.Objectives[after])
+	}
 }
 
 // setRefs makes refs the Refs of their IDs in np, when np has Refs of its
