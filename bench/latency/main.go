@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
 	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
 	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
+	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -95,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -130,6 +131,13 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	orig, err := os.ReadFile(target)
 	if err != nil {
 		return nil, fmt.Errorf("the file to edit: %w", err)
+	}
+	var added string // with -add: the new objective's file
+	var addedData []byte
+	if add {
+		if added, addedData, err = nextObjective(target, orig); err != nil {
+			return nil, err
+		}
 	}
 	fmt.Fprintf(stderr, "publication %s ×%d: %d documents; editing %s %d times\n", src, k, docs, edit, n)
 
@@ -205,7 +213,15 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			data = title.ReplaceAll(orig, fmt.Appendf(nil, "$1: \"Latency edit %d\"", i))
 		}
 		t0 := time.Now()
-		if err := os.WriteFile(target, data, 0o644); err != nil {
+		switch {
+		case add && i%2 == 0:
+			err = os.WriteFile(added, addedData, 0o644)
+		case add:
+			err = os.Remove(added)
+		default:
+			err = os.WriteFile(target, data, 0o644)
+		}
+		if err != nil {
 			return nil, err
 		}
 		// An editor that empties the file and writes it again (as
@@ -251,6 +267,30 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	fmt.Fprintf(stderr, "initial build %.1f ms; write → reload event: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
 		res.InitialMS, res.MedianMS, res.P90MS, res.MinMS, res.MaxMS)
 	return res, nil
+}
+
+// nextObjective returns the file and contents of an objective after the
+// last of the goal of the objective in target: a copy of it, renumbered.
+func nextObjective(target string, orig []byte) (string, []byte, error) {
+	num := regexp.MustCompile(`(?m)^number: "(\d+)\.(\d+)"$`)
+	m := num.FindSubmatch(orig)
+	if m == nil {
+		return "", nil, fmt.Errorf("%s is not an objective with a number", target)
+	}
+	entries, err := os.ReadDir(filepath.Dir(target))
+	if err != nil {
+		return "", nil, err
+	}
+	objective := regexp.MustCompile(`^\d+\.\d+-.*\.md$`)
+	count := 0
+	for _, e := range entries {
+		if objective.MatchString(e.Name()) {
+			count++
+		}
+	}
+	next := fmt.Sprintf("%s.%d", m[1], count+1)
+	data := num.ReplaceAll(orig, []byte(`number: "`+next+`"`))
+	return filepath.Join(filepath.Dir(target), next+"-latency.md"), data, nil
 }
 
 // percentile of sorted values, nearest rank.
