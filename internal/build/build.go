@@ -164,9 +164,11 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		return nil, false
 	}
-	r := p.Renderer.Replan(pl, opts)
+	var r *render.Renderer
 	if len(added)+len(deleted) > 0 {
 		r = p.Renderer.Rebuild(pl, opts) // other pages
+	} else {
+		r = p.Renderer.Replan(pl, opts)
 	}
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: p.ropts}, true
 }
