@@ -165,7 +165,12 @@ func TestUnsafePage(t *testing.T) {
 // Seeds: the documents as they are, and a few edits.
 func FuzzPatch(f *testing.F) {
 	base, docs := smallFS(f)
-	for i, d := range docs {
+	// The last path is a new document's; an empty text deletes one.
+	docs = append(docs, "content/goal-1/1.3-delta.md")
+	f.Add(uint8(len(docs)-1), delta)
+	f.Add(uint8(len(docs)-1), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
+	for i, d := range docs[:len(docs)-1] {
+		f.Add(uint8(i), "")
 		src := string(base[d].Data)
 		f.Add(uint8(i), src)
 		f.Add(uint8(i), src+"\nOne more paragraph with *emphasis*.\n")
@@ -184,6 +189,9 @@ func FuzzPatch(f *testing.F) {
 		path := docs[int(which)%len(docs)]
 		edited := maps.Clone(base)
 		edited[path] = &fstest.MapFile{Data: []byte(text)}
+		if text == "" {
+			delete(edited, path)
+		}
 		patched, ok := prep.Patch(ctx, Config{Source: edited, LazyData: true, Cache: &Cache{}}, []string{path})
 		if !ok {
 			return
