@@ -110,8 +110,8 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // reusing p when every changed file is a document of p's plan whose change
 // stays inside its items (texts, titles, references and the lists of
 // outcomes and activities changed, but not numbers or images; see
-// resolve.Redoc), or when one objective was added after the last of its
-// goal or the last one deleted: then only the changed documents, and those
+// resolve.Redoc), or when one section, or one objective after the last of
+// its goal, was added or deleted: then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
 // and the result is the same as Prepare's. ok is false when the change
 // needs Prepare: another kind of file, another document added or deleted,

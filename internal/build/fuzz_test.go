@@ -165,11 +165,13 @@ func TestUnsafePage(t *testing.T) {
 // Seeds: the documents as they are, and a few edits.
 func FuzzPatch(f *testing.F) {
 	base, docs := smallFS(f)
-	// The last path is a new document's; an empty text deletes one.
-	docs = append(docs, "content/goal-1/1.3-delta.md")
-	f.Add(uint8(len(docs)-1), delta)
-	f.Add(uint8(len(docs)-1), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
-	for i, d := range docs[:len(docs)-1] {
+	// The last two paths are new documents'; an empty text deletes one.
+	docs = append(docs, "content/goal-1/1.3-delta.md", "content/back/annex.md")
+	f.Add(uint8(len(docs)-2), delta)
+	f.Add(uint8(len(docs)-2), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
+	f.Add(uint8(len(docs)-1), annex)
+	f.Add(uint8(len(docs)-1), strings.Replace(annex, "order: 99", "order: 1", 1))
+	for i, d := range docs[:len(docs)-2] {
 		f.Add(uint8(i), "")
 		src := string(base[d].Data)
 		f.Add(uint8(i), src)

@@ -207,6 +207,18 @@ activities:
 Delta follows [](ref:objective-1.2) and comes before [](ref:goal-2).
 `
 
+// annex is a back section of the small publication, after the others,
+// which refers to goal 1.
+const annex = `---
+type: section
+id: annex
+title: "Annex"
+matter: back
+order: 99
+---
+Text of the annex. See [](ref:goal-1).
+`
+
 // TestPatchTakesNewDocuments adds an objective after the last of its goal
 // and deletes the last objective of a goal, alone, with other edits and in
 // a row, and checks that Patch takes each and gives the full build's site
@@ -214,7 +226,7 @@ Delta follows [](ref:objective-1.2) and comes before [](ref:goal-2).
 // the "Referenced from" lists of what it refers to.
 func TestPatchTakesNewDocuments(t *testing.T) {
 	base, _ := smallFS(t)
-	const d = "content/goal-1/1.3-delta.md"
+	const d, a = "content/goal-1/1.3-delta.md", "content/back/annex.md"
 	cases := []struct {
 		name  string
 		start []edit
@@ -236,6 +248,12 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 		{"the last objective deleted, that referred to nothing after it", []edit{{d, "", strings.Replace(delta, " and comes before [](ref:goal-2)", "", 1)}},
 			[][]edit{{{d, "", ""}}}, "objectives/2.1/index.html", `<span class="num">1.2</span> Beta`},
 		{"added, then deleted", nil, [][]edit{{{d, "", delta}}, {{d, "", ""}}}, "goals/1/index.html", "Beta"},
+		{"a section added", nil, [][]edit{{{a, "", annex}}}, "index.html", "Annex"},
+		{"a section added before another", nil, [][]edit{{{a, "", strings.Replace(annex, "order: 99", "order: 5", 1)}}}, "index.html", "Annex"},
+		{"a front section added, referring to a goal", nil, [][]edit{{{"content/front/preface.md", "", strings.NewReplacer("id: annex", "id: preface", "matter: back", "matter: front", `"Annex"`, `"Preface"`).Replace(annex)}}},
+			"goals/1/index.html", "Preface"},
+		{"a section deleted", []edit{{a, "", annex}}, [][]edit{{{a, "", ""}}}, "goals/1/index.html", "Foreword"},
+		{"a section deleted that refers to nothing", []edit{{a, "", strings.Replace(annex, " See [](ref:goal-1).", "", 1)}}, [][]edit{{{a, "", ""}}}, "index.html", "Conclusion"},
 		{"added with another edit", nil, [][]edit{{
 			{d, "", delta},
 			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
@@ -273,7 +291,9 @@ func TestPatchRefuses(t *testing.T) {
 		{"an objective added under a goal that is not there", []edit{{"content/goal-3/3.1-delta.md", "", strings.Replace(delta, `"1.3"`, `"3.1"`, 1)}}},
 		{"an objective added with a number taken", []edit{{"content/goal-1/1.2-delta.md", "", strings.Replace(delta, `"1.3"`, `"1.2"`, 1)}}},
 		{"an objective added with a problem", []edit{{"content/goal-1/1.3-delta.md", "", strings.Replace(delta, "ref:foreword", "ref:forward", 1)}}},
-		{"a section added", []edit{{"content/back/annex.md", "", "---\ntype: section\nid: annex\ntitle: \"Annex\"\nmatter: back\norder: 99\n---\nText.\n"}}},
+		{"a section added with an id taken", []edit{{"content/back/annex.md", "", strings.Replace(annex, "id: annex", "id: foreword", 1)}}},
+		{"a section added with a reserved id", []edit{{"content/back/annex.md", "", strings.Replace(annex, "id: annex", "id: summary", 1)}}},
+		{"a section others refer to deleted", []edit{{"content/front/foreword.md", "", ""}}},
 		{"an objective others refer to deleted", []edit{{beta, "", ""}}},
 		{"an objective deleted that is not the last", []edit{{alpha, "", ""}}},
 		{"the only objective of a goal deleted", []edit{{"content/goal-2/2.1-gamma.md", "", ""}}},
@@ -317,19 +337,21 @@ func TestPatchInLongSequences(t *testing.T) {
 		}
 		states := map[string]*state{}
 		patched, comings := 0, 0
-		// Objective 1.3 comes and goes, after the last of goal 1.
-		const d = "content/goal-1/1.3-delta.md"
-		docs := append(slices.Clip(docs), d)
+		// Objective 1.3 comes and goes, after the last of goal 1, and so
+		// does a back section.
+		extra := map[string]string{"content/goal-1/1.3-delta.md": delta, "content/back/annex.md": annex}
+		docs := append(slices.Clip(docs), "content/goal-1/1.3-delta.md", "content/back/annex.md")
 		for step := range steps {
 			path := docs[rng.IntN(len(docs))]
 			if path == "stratpub.yaml" {
 				continue
 			}
-			if rng.IntN(8) == 0 {
+			if text, ok := extra[path]; ok && rng.IntN(2) == 0 {
+				d := path
 				before := source
 				source = maps.Clone(source)
 				if source[d] == nil {
-					source[d] = &fstest.MapFile{Data: []byte(delta)}
+					source[d] = &fstest.MapFile{Data: []byte(text)}
 				} else {
 					delete(source, d)
 				}
@@ -351,15 +373,15 @@ func TestPatchInLongSequences(t *testing.T) {
 				continue
 			}
 			if source[path] == nil {
-				continue // objective 1.3, while it is not there
+				continue // objective 1.3 or the annex, while it is not there
 			}
 			st := states[path]
 			if st == nil {
 				st = &state{}
 				states[path] = st
 			}
-			orig := delta
-			if path != d {
+			orig, ok := extra[path]
+			if !ok {
 				orig = string(base[path].Data)
 			}
 			was, before := *st, source
@@ -416,7 +438,7 @@ func TestPatchInLongSequences(t *testing.T) {
 			t.Errorf("seed %d: Patch took %d edits of %d", seed, patched, steps)
 		}
 		if comings < steps/30 {
-			t.Errorf("seed %d: Patch took objective 1.3 added or deleted %d times in %d steps", seed, comings, steps)
+			t.Errorf("seed %d: Patch took a document added or deleted %d times in %d steps", seed, comings, steps)
 		}
 	}
 }

@@ -32,11 +32,13 @@ import (
 // and activities are numbered by their place, so one added or removed adds
 // or removes the last ID of its list.
 //
-// One objective may also be added after the last of its goal (a new
-// document), or the last objective of a goal deleted (deleted, the paths
-// of documents gone), when no other item refers to it: then its goal is
-// copied with one objective more or less, and the objectives before and
-// after it are copied to point to their new neighbours.
+// One document may also be added (added) or deleted (deleted, the paths
+// of documents gone): an objective after the last of its goal, or the last
+// objective of a goal, whose goal is then copied with one objective more or
+// less, and the objectives before and after it copied to point to their
+// new neighbours; or a section, put in its place or taken out of the list
+// of front or back sections. A deleted item must be one no other item
+// refers to.
 //
 // ok is false when a change may reach further (a number, the order of
 // sections, an image, an outcome or activity removed whose ID others refer
@@ -138,29 +140,46 @@ type redone struct {
 	goal *plan.Goal
 	obj  *plan.Objective
 
-	added   bool            // obj is a new document's
-	deleted *plan.Objective // the objective of a document gone (obj is nil)
+	added      bool            // sec or obj is a new document's
+	deleted    *plan.Objective // the objective of a document gone
+	deletedSec *plan.Section   // the section of a document gone
 }
 
 // structural reports whether a document is added or deleted.
 func (x *redoer) structural() bool {
-	return slices.ContainsFunc(x.order, func(rd *redone) bool { return rd.added || rd.deleted != nil })
+	return slices.ContainsFunc(x.order, func(rd *redone) bool { return rd.added || rd.deleted != nil || rd.deletedSec != nil })
 }
 
-// add reads d, a new document, and checks that it is an objective that
-// comes after the last of its goal and adds only IDs and a page of its
-// own, with no image.
+// hasImage reports whether one of figs shows an image.
+func hasImage(figs []*plan.Figure) bool {
+	return slices.ContainsFunc(figs, func(f *plan.Figure) bool { return f.Image != "" })
+}
+
+// add reads d, a new document, and checks that it is a section, or an
+// objective that comes after the last of its goal, that adds only IDs and
+// a page of its own, with no image.
 func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	p := x.p
 	r := &resolver{opts: x.opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
 		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
 	f := newFields(d, d.Meta, "document", &r.errs)
-	if f.str("type", false, "objective") != "objective" {
+	kind := f.str("type", false, "objective")
+	if kind != "objective" && kind != "section" {
 		return nil, false
 	}
-	f.what = "objective"
+	f.what = kind
+	if kind == "section" {
+		r.section(d, f)
+		news := append(r.p.Front, r.p.Back...)
+		if len(news) != 1 || len(r.errs) > 0 || hasImage(news[0].Figures) {
+			return nil, false
+		}
+		ns := news[0]
+		rd := &redone{r: r, kind: kind, sec: ns, added: true, newRefs: []*plan.Ref{&ns.Ref}}
+		return rd, x.fresh(rd.newRefs)
+	}
 	no := r.objective(d, f)
-	if no == nil || len(r.errs) > 0 || slices.ContainsFunc(no.Figures, func(f *plan.Figure) bool { return f.Image != "" }) {
+	if no == nil || len(r.errs) > 0 || hasImage(no.Figures) {
 		return nil, false
 	}
 	g, n, ok := splitObjectiveNumber(no.Number)
@@ -170,29 +189,43 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 		return nil, false
 	}
 	rd := &redone{r: r, kind: "objective", obj: no, added: true, newRefs: itemRefs(no)}
-	for _, ref := range rd.newRefs {
-		if p.Refs[ref.ID] != nil {
-			return nil, false
-		}
-	}
-	for _, ref := range p.Refs {
-		if ref.Page == no.Ref.Page {
-			return nil, false
-		}
-	}
-	return rd, true
+	return rd, x.fresh(rd.newRefs)
 }
 
-// remove checks that the document at path, now gone, defined the last
-// objective of its goal, not its only one, with no image, and that no
-// other item refers to it or its parts.
-func (x *redoer) remove(path string) (*redone, bool) {
-	o := findObjective(x.p, path)
-	if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o ||
-		slices.ContainsFunc(o.Figures, func(f *plan.Figure) bool { return f.Image != "" }) {
-		return nil, false
+// fresh reports whether the IDs of refs and the page of the first are new
+// to the plan.
+func (x *redoer) fresh(refs []*plan.Ref) bool {
+	for _, ref := range refs {
+		if x.p.Refs[ref.ID] != nil {
+			return false
+		}
 	}
-	rd := &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
+	for _, ref := range x.p.Refs {
+		if ref.Page == refs[0].Page {
+			return false
+		}
+	}
+	return true
+}
+
+// remove checks that the document at path, now gone, defined a section or
+// the last objective of its goal (not its only one), with no image, and
+// that no other item refers to it or its parts.
+func (x *redoer) remove(path string) (*redone, bool) {
+	var rd *redone
+	if list, i := findSection(x.p, path); i >= 0 {
+		s := (*list)[i]
+		if hasImage(s.Figures) {
+			return nil, false
+		}
+		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
+	} else {
+		o := findObjective(x.p, path)
+		if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o || hasImage(o.Figures) {
+			return nil, false
+		}
+		rd = &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
+	}
 	for _, ref := range rd.oldRefs {
 		if len(ref.Backlinks) > 0 {
 			return nil, false
@@ -415,8 +448,13 @@ func (x *redoer) splice() *plan.Plan {
 	}
 	for _, rd := range x.order {
 		switch {
+		case rd.added && rd.sec != nil:
+			x.insertSection(rd.sec)
 		case rd.added:
 			x.insert(rd.obj)
+		case rd.deletedSec != nil:
+			list, i := findSection(np, rd.deletedSec.File)
+			*list = slices.Delete(*list, i, i+1)
 		case rd.deleted != nil:
 			x.drop(rd)
 		case rd.obj != nil:
@@ -563,6 +601,24 @@ func (x *redoer) insert(no *plan.Objective) {
 	x.own[no] = true
 	x.setRefs(itemRefs(no)...)
 	x.neighbours(idx, idx+1)
+}
+
+// insertSection puts the new section ns in its place among the front or
+// back sections: by order, then ID, as Plan sorts them.
+func (x *redoer) insertSection(ns *plan.Section) {
+	list := &x.np.Front
+	if ns.Matter == "back" {
+		list = &x.np.Back
+	}
+	i, _ := slices.BinarySearchFunc(*list, ns, func(s, ns *plan.Section) int {
+		if s.Order != ns.Order {
+			return s.Order - ns.Order
+		}
+		return strings.Compare(s.Ref.ID, ns.Ref.ID)
+	})
+	*list = slices.Insert(*list, i, ns)
+	x.own[ns] = true
+	x.setRefs(&ns.Ref)
 }
 
 // drop removes the objective of rd, gone, from a copy of its goal, and
