@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -section]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
 	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
 	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
+	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
@@ -86,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -138,6 +139,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		if added, addedData, err = nextObjective(target, orig); err != nil {
 			return nil, err
 		}
+	}
+	if section {
+		add = true // added and deleted in turn
+		added = filepath.Join(filepath.Dir(target), "latency-section.md")
+		addedData = []byte("---\ntype: section\nid: latency-section\ntitle: \"Latency\"\nmatter: back\norder: 999\n---\nA section added and deleted, in turn.\n")
 	}
 	fmt.Fprintf(stderr, "publication %s ×%d: %d documents; editing %s %d times\n", src, k, docs, edit, n)
 
