@@ -42,8 +42,9 @@ import (
 //
 // ok is false when a change may reach further (a number, the order of
 // sections, an image, an outcome or activity removed whose ID others refer
-// to, any other document added or deleted) or when a document has a
-// problem to report: then resolve the whole project with Plan, which
+// to, a goal or an objective other than the last of its goal added or
+// deleted, more than one document added or deleted) or when a document
+// has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
@@ -82,9 +83,6 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		}
 		x.byFile[d.Path] = rd
 		x.order = append(x.order, rd)
-		if x.structural() && rd.retitled {
-			return nil, false // the documents that name it would be read with a goal that changes
-		}
 		// Only the page's item has a title of its own: an outcome's or
 		// an activity's is its number.
 		if old, ref := rd.oldRefs[0], rd.newRefs[0]; ref.Title != old.Title {
@@ -133,7 +131,7 @@ type redone struct {
 	oldRefs  []*plan.Ref     // the items it defined in p: the page's item, then outcomes and activities
 	newRefs  []*plan.Ref     // the same items, read again
 	retitled bool            // the page's item has a new title
-	removed  []string        // the IDs of the outcomes and activities removed
+	removed  []string        // the IDs it no longer defines: outcomes and activities removed, or all of a document gone
 	edges    map[edge]string // its references now, with the ID of the first there (Backlink.Target)
 
 	sec  *plan.Section // the new item, one of three
@@ -143,11 +141,6 @@ type redone struct {
 	added      bool            // sec or obj is a new document's
 	deleted    *plan.Objective // the objective of a document gone
 	deletedSec *plan.Section   // the section of a document gone
-}
-
-// structural reports whether a document is added or deleted.
-func (x *redoer) structural() bool {
-	return slices.ContainsFunc(x.order, func(rd *redone) bool { return rd.added || rd.deleted != nil || rd.deletedSec != nil })
 }
 
 // hasImage reports whether one of figs shows an image.
@@ -160,8 +153,7 @@ func hasImage(figs []*plan.Figure) bool {
 // a page of its own, with no image.
 func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	p := x.p
-	r := &resolver{opts: x.opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
-		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	r := x.resolver()
 	f := newFields(d, d.Meta, "document", &r.errs)
 	kind := f.str("type", false, "objective")
 	if kind != "objective" && kind != "section" {
@@ -235,6 +227,13 @@ func (x *redoer) remove(path string) (*redone, bool) {
 	return rd, true
 }
 
+// resolver returns a resolver for one document read alone, with the
+// publication of x's plan.
+func (x *redoer) resolver() *resolver {
+	return &resolver{opts: x.opts, p: &plan.Plan{Pub: x.p.Pub, Refs: map[string]*plan.Ref{}},
+		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+}
+
 // edge is a reference from the item From to the ID To.
 type edge struct{ to, from string }
 
@@ -242,8 +241,7 @@ type edge struct{ to, from string }
 // pages and images.
 func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 	p := x.p
-	r := &resolver{opts: x.opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
-		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	r := x.resolver()
 	rd := &redone{r: r}
 	f := newFields(d, d.Meta, "document", &r.errs)
 	rd.kind = f.str("type", false, "objective")
