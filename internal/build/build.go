@@ -113,9 +113,13 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // resolve.Redoc), or when one section, or one objective after the last of
 // its goal, was added or deleted: then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
-// and the result is the same as Prepare's. ok is false when the change
-// needs Prepare: another kind of file, another document added or deleted,
-// a document renumbered, or a document with a problem to report.
+// and the result is the same as Prepare's. The configuration file may be
+// one of the paths, when its change stays within what the pages show of it
+// (resolve.Reconfig): then the plan takes the new publication settings and
+// the documents are not read again. ok is false when the change needs
+// Prepare: another kind of file, another document added or deleted, a
+// document renumbered, a configuration change that reaches the documents,
+// or a file with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
@@ -124,7 +128,18 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	changed := make([]*load.Doc, 0, len(paths))
 	var added []*load.Doc
 	var deleted []string
+	base := p.Plan // the plan the documents' changes apply to
 	for _, path := range slices.Compact(slices.Sorted(slices.Values(paths))) {
+		if path == load.ConfigFile {
+			d, errs := load.ReadConfig(cfg.Source)
+			if len(errs) > 0 {
+				return nil, false
+			}
+			if base, ok = resolve.Reconfig(p.Plan, d, p.ropts); !ok {
+				return nil, false
+			}
+			continue
+		}
 		i := slices.IndexFunc(docs, func(d *load.Doc) bool { return d.Path == path })
 		if i < 0 {
 			// A new document, or none.
@@ -156,8 +171,13 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		d, err := load.ReadDoc(cfg.Source, path)
 		return d, err == nil && d != nil && ctx.Err() == nil
 	}
-	pl, ok := resolve.Redoc(p.Plan, changed, added, deleted, read, p.ropts)
-	if !ok || ctx.Err() != nil {
+	pl := base
+	if len(changed)+len(added)+len(deleted) > 0 {
+		if pl, ok = resolve.Redoc(base, changed, added, deleted, read, p.ropts); !ok {
+			return nil, false
+		}
+	}
+	if ctx.Err() != nil {
 		return nil, false
 	}
 	opts := render.Options{PDF: p.opts.PDF, Extra: p.opts.Extra}
@@ -165,8 +185,8 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		return nil, false
 	}
 	var r *render.Renderer
-	if len(added)+len(deleted) > 0 {
-		r = p.Renderer.Rebuild(pl, opts) // other pages
+	if len(added)+len(deleted) > 0 || pl.Pub.BaseURL != p.Plan.Pub.BaseURL {
+		r = p.Renderer.Rebuild(pl, opts) // other pages, or another sitemap
 	} else {
 		r = p.Renderer.Replan(pl, opts)
 	}

@@ -165,8 +165,9 @@ func TestUnsafePage(t *testing.T) {
 // Seeds: the documents as they are, and a few edits.
 func FuzzPatch(f *testing.F) {
 	base, docs := smallFS(f)
-	// The last two paths are new documents'; an empty text deletes one.
-	docs = append(docs, "content/goal-1/1.3-delta.md", "content/back/annex.md")
+	// The configuration is edited too. The last two paths are new
+	// documents'; an empty text deletes one.
+	docs = append(docs, "stratpub.yaml", "content/goal-1/1.3-delta.md", "content/back/annex.md")
 	f.Add(uint8(len(docs)-2), delta)
 	f.Add(uint8(len(docs)-2), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
 	f.Add(uint8(len(docs)-1), annex)
@@ -179,6 +180,11 @@ func FuzzPatch(f *testing.F) {
 		f.Add(uint8(i), strings.Replace(src, "statement: \"", "statement: \"Now ", 1))
 		f.Add(uint8(i), strings.Replace(src, "title: \"", "title: \"New ", 1))
 		f.Add(uint8(i), strings.Replace(src, "name: \"", "name: \"NEW ", 1))
+	}
+	config := string(base["stratpub.yaml"].Data)
+	for _, r := range [][2]string{{"base_url: \"", "base_url: \"http://x.example/"}, {"language: en", "language: fr"},
+		{"description: \"", "description: \"Now "}, {"vision: \"", "vision: \"New "}, {"id: safety", "id: safe"}} {
+		f.Add(uint8(len(docs)-3), strings.Replace(config, r[0], r[1], 1))
 	}
 	ctx := context.Background()
 	// Patch does not modify what it patches: one preparation serves every

@@ -264,6 +264,55 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 	}
 }
 
+// TestPatchTakesConfiguration edits the configuration, alone, with a
+// document and in a row, and checks that Patch takes each edit and gives
+// the full build's site: every page's header and metadata, the home page,
+// the sitemap, the open data and the search index.
+func TestPatchTakesConfiguration(t *testing.T) {
+	base, _ := smallFS(t)
+	const c = "stratpub.yaml"
+	cases := []struct {
+		name  string
+		start []edit
+		edits [][]edit
+		show  string
+		want  string
+	}{
+		{"the title", nil, [][]edit{{{c, `title: "Example Plan 2030"`, `title: "Better Plan 2030"`}}}, "objectives/1.2/index.html", "Better Plan 2030"},
+		{"the vision and mission", nil, [][]edit{{
+			{c, `vision: "A safer example."`, `vision: "A much safer example."`},
+			{c, `mission: "Serve the example public."`, `mission: "Serve the public, by example."`},
+		}}, "index.html", "A much safer example."},
+		{"the subtitle, organization and dates", nil, [][]edit{{
+			{c, `subtitle: "ONE | TWO"`, `subtitle: "ONE | TWO | THREE"`},
+			{c, `organization: "Example Agency"`, `organization: "Example Department"`},
+			{c, `publication_date: "2025-01-15"`, `publication_date: "2025-02-01"`},
+			{c, `publication_date_label: "January 2025"`, `publication_date_label: "February 2025"`},
+		}}, "data/strategy.json", "Example Department"},
+		{"the base URL", nil, [][]edit{{{c, `base_url: "https://plans.example.org/2030/"`, `base_url: "https://www.example.org/plan"`}}}, "sitemap.xml", "https://www.example.org/plan/objectives/1.2/"},
+		{"the base URL removed", nil, [][]edit{{{c, "base_url: \"https://plans.example.org/2030/\"\n", ""}}}, "index.html", "Example Plan 2030"},
+		{"the language", nil, [][]edit{{{c, "language: en", "language: en-GB"}}}, "index.html", `lang="en-GB"`},
+		{"a priority's description", nil, [][]edit{{{c, `description: "Keep examples safe."`, `description: "Keep every example safe."`}}}, "index.html", "Keep every example safe."},
+		{"a priority's title, nothing referring to it", nil, [][]edit{{{c, `title: "Safety"`, `title: "Security"`}}}, "index.html", "Security"},
+		{"the heading of the priorities", nil, [][]edit{{{c, `priorities_title: "Enduring priorities"`, `priorities_title: "Lasting priorities"`}}}, "index.html", "Lasting priorities"},
+		{"a priority referred to, its description", []edit{{"content/goal-1/1.2-beta.md", "Beta builds", "Beta serves [](ref:priority-safety) and builds"}},
+			[][]edit{{{c, `description: "Keep examples safe."`, `description: "Keep every example safe."`}}}, "index.html", "Keep every example safe."},
+		{"with a document", nil, [][]edit{{
+			{c, `title: "Example Plan 2030"`, `title: "Better Plan 2030"`},
+			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
+		}}, "objectives/1.2/index.html", "Goal 1: FIRST"},
+		{"in a row", nil, [][]edit{
+			{{c, `title: "Example Plan 2030"`, `title: "Better Plan 2030"`}},
+			{{"content/goal-1/1.2-beta.md", `title: "Beta"`, `title: "Better beta"`}},
+			{{c, `title: "Better Plan 2030"`, `title: "Best Plan 2030"`}},
+			{{c, `title: "Safety"`, `title: "Security"`}},
+		}, "objectives/1.1/index.html", "Best Plan 2030"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
+	}
+}
+
 // TestPatchRefuses checks that Patch leaves to Prepare the edits that
 // reach beyond texts, titles and references.
 func TestPatchRefuses(t *testing.T) {
@@ -299,12 +348,32 @@ func TestPatchRefuses(t *testing.T) {
 		{"the only objective of a goal deleted", []edit{{"content/goal-2/2.1-gamma.md", "", ""}}},
 		{"a goal deleted", []edit{{"content/goal-2/goal.md", "", ""}}},
 		{"a file that is not a document", []edit{{"content/goal-1/notes.txt", "", "notes"}}},
+		{"raw HTML allowed", []edit{{"stratpub.yaml", "language: en\n", "language: en\nallow_raw_html: true\n"}}},
+		{"a priority's id", []edit{{"stratpub.yaml", "id: safety", "id: security"}}},
+		{"a priority removed", []edit{{"stratpub.yaml", "  - id: service\n    title: \"Service\"\n    description: \"Serve the public well.\"\n", ""}}},
+		{"a priority added", []edit{{"stratpub.yaml", "  - id: service\n", "  - id: speed\n    title: \"Speed\"\n  - id: service\n"}}},
+		{"the configuration with a problem", []edit{{"stratpub.yaml", `title: "Example Plan 2030"`, `title: ""`}}},
+		{"the configuration with an unknown key", []edit{{"stratpub.yaml", "language: en", "langauge: en"}}},
+		{"the configuration deleted", []edit{{"stratpub.yaml", "", ""}}},
 	} {
 		source := maps.Clone(base)
 		change(t, source, c.edits)
 		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{c.edits[0].path}); ok {
 			t.Errorf("Patch took %s", c.why)
 		}
+	}
+	// A priority retitled that a document refers to: the empty link that
+	// shows its title would change.
+	refers := maps.Clone(base)
+	change(t, refers, []edit{{beta, "Beta builds", "Beta serves [](ref:priority-safety) and builds"}})
+	prep, errs = Prepare(ctx, Config{Source: refers, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	source := maps.Clone(refers)
+	change(t, source, []edit{{"stratpub.yaml", `title: "Safety"`, `title: "Security"`}})
+	if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{"stratpub.yaml"}); ok {
+		t.Errorf("Patch took a priority retitled that a document refers to")
 	}
 }
 

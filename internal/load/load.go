@@ -230,9 +230,11 @@ func (c *Cache) Forget(paths ...string) {
 	}
 }
 
-func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
+// ReadConfig reads and parses the configuration file of the publication in
+// fsys. The Doc is nil when the file could not be read; its Meta is nil
+// when it could not be parsed. The list holds every problem found.
+func ReadConfig(fsys fs.FS) (*Doc, diag.List) {
 	var errs diag.List
-	p := &Project{}
 	cfg, err := readFile(fsys, ConfigFile, false)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -254,9 +256,16 @@ func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
 			} else if d.Meta == nil {
 				errs.Add(diag.Pos{File: d.Path}, "the configuration file is empty", "add at least title, organization, period, language and publication_date (see docs/authoring.md)")
 			}
-			p.Config = d
+			return d, errs
 		}
 	}
+	return nil, errs
+}
+
+func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
+	p := &Project{}
+	var errs diag.List
+	p.Config, errs = ReadConfig(fsys)
 
 	var paths []string
 	entries := map[string]fs.DirEntry{} // for the cache: size and time

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/watch"
 )
 
@@ -185,11 +187,18 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		how = "; theme only"
 	case prev != nil && s.fail.Load() == nil:
 		// Most saves change what is inside a document (texts, titles,
-		// references, outcomes and activities): read those documents
-		// again and reuse the rest; anything else prepares it all again.
+		// references, outcomes and activities) or what the pages show of
+		// the configuration: read those files again and reuse the rest;
+		// anything else prepares it all again.
 		var ok bool
 		if prep, ok = prev.prep.Patch(ctx, cfg, b.Paths); ok {
 			how = "; documents only"
+			if slices.Contains(b.Paths, load.ConfigFile) {
+				how = "; configuration and documents only"
+				if len(b.Paths) == 1 {
+					how = "; configuration only"
+				}
+			}
 		} else {
 			prep, errs = build.Prepare(ctx, cfg)
 		}

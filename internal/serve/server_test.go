@@ -95,11 +95,12 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		sectionFile = "content/front/foreword.md"
 		goalFile    = "content/goal-2/goal.md"
 	)
-	section, goal := l.read(sectionFile), l.read(goalFile)
+	section, goal, config := l.read(sectionFile), l.read(goalFile), l.read("stratpub.yaml")
 	// how is what the server's log says it did again: "documents only" when
 	// it read the changed documents (and those that refer to a retitled
-	// item) again and reused the rest, "" when it prepared everything
-	// again.
+	// item) again and reused the rest, "configuration only" (or "and
+	// documents") when the configuration was one of them, "" when it
+	// prepared everything again.
 	steps := []struct {
 		name, how, event string
 		edit             func()
@@ -139,6 +140,18 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 			l.write(goalFile, strings.Replace(goal, "adaptable and resilient", "adaptable, resilient", 1))
 		}},
 		{"goal name edit", "documents only", "reload", func() { l.write(goalFile, strings.Replace(goal, `name: "TEAM"`, `name: "PEOPLE"`, 1)) }},
+		{"configuration title edit", "configuration only", "reload", func() {
+			l.write("stratpub.yaml", strings.Replace(config, `title: "CBP Strategy 2021–2026"`, `title: "CBP Strategy 2021–2026, revised"`, 1))
+		}},
+		{"configuration and a document", "configuration and documents only", "reload", func() {
+			l.write("stratpub.yaml", strings.Replace(config, `vision: "`, `vision: "Always `, 1))
+			l.write(goalFile, goal+"\nOne more, with the configuration.\n")
+		}},
+		{"configuration put back", "configuration only", "reload", func() { l.write("stratpub.yaml", config) }},
+		{"raw HTML allowed in the configuration", "", "reload", func() {
+			l.write("stratpub.yaml", strings.Replace(config, "allow_raw_html: false", "allow_raw_html: true", 1))
+		}},
+		{"raw HTML no longer allowed", "", "reload", func() { l.write("stratpub.yaml", config) }},
 		{"section order edit", "", "reload", func() { l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25", 1)) }},
 		{"section summary edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
