@@ -185,12 +185,21 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		return nil, false
 	}
 	var r *render.Renderer
-	if len(added)+len(deleted) > 0 || pl.Pub.BaseURL != p.Plan.Pub.BaseURL {
-		r = p.Renderer.Rebuild(pl, opts) // other pages, or another sitemap
+	if len(added)+len(deleted) > 0 || pl.Pub.BaseURL != p.Plan.Pub.BaseURL || !sameSections(pl, p.Plan) {
+		r = p.Renderer.Rebuild(pl, opts) // other pages or in another order, or another sitemap
 	} else {
 		r = p.Renderer.Replan(pl, opts)
 	}
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: p.ropts}, true
+}
+
+// sameSections reports whether a and b have the same front and back
+// sections, from the same files, in the same order.
+func sameSections(a, b *plan.Plan) bool {
+	same := func(x, y []*plan.Section) bool {
+		return slices.EqualFunc(x, y, func(s, t *plan.Section) bool { return s.File == t.File })
+	}
+	return same(a.Front, b.Front) && same(a.Back, b.Back)
 }
 
 // Prepare loads and resolves the publication and prepares its rendering.

@@ -180,6 +180,8 @@ func FuzzPatch(f *testing.F) {
 		f.Add(uint8(i), strings.Replace(src, "statement: \"", "statement: \"Now ", 1))
 		f.Add(uint8(i), strings.Replace(src, "title: \"", "title: \"New ", 1))
 		f.Add(uint8(i), strings.Replace(src, "name: \"", "name: \"NEW ", 1))
+		f.Add(uint8(i), strings.Replace(src, "order: 10", "order: 30", 1))
+		f.Add(uint8(i), strings.NewReplacer("matter: front", "matter: back", "matter: back", "matter: front").Replace(src))
 	}
 	config := string(base["stratpub.yaml"].Data)
 	for _, r := range [][2]string{{"base_url: \"", "base_url: \"http://x.example/"}, {"language: en", "language: fr"},
@@ -252,6 +254,12 @@ func sameAsBuild(t *testing.T, patched *Prepared, source fs.FS, edit string) {
 	for i, file := range full.Files {
 		if got[i].Path != file.Path || !bytes.Equal(got[i].Data, file.Data) {
 			t.Fatalf("%s differs between Patch and the full build (edit of %s):\n%s", file.Path, edit, firstDiff(got[i].Data, file.Data))
+		}
+		// One file at a time, as the preview serves them: through the
+		// renderer's index of paths.
+		one, ok, err := patched.Renderer.File(file.Path)
+		if err != nil || !ok || !bytes.Equal(one, file.Data) {
+			t.Fatalf("%s served alone differs from the full build's (edit of %s; %v, %v):\n%s", file.Path, edit, ok, err, firstDiff(one, file.Data))
 		}
 	}
 	// What the pages do not show of the plan's links.

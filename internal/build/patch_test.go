@@ -264,6 +264,40 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 	}
 }
 
+// TestPatchTakesSectionsMoved changes the order and matter of sections,
+// alone, with other edits and in a row, and checks that Patch takes each
+// and gives the full build's site and links: the navigation, the home and
+// print pages in the new order, and the "Referenced from" lists the moved
+// section is in, sorted again in reading order.
+func TestPatchTakesSectionsMoved(t *testing.T) {
+	base, _ := smallFS(t)
+	const fw, a = "content/front/foreword.md", "content/back/annex.md"
+	order := func(file, from, to string) edit { return edit{file, "order: " + from, "order: " + to} }
+	cases := []struct {
+		name  string
+		start []edit
+		edits [][]edit
+		show  string
+		want  string
+	}{
+		{"a front section's order, no move", nil, [][]edit{{order(fw, "10", "11")}}, "index.html", "Foreword"},
+		{"a back section moved before another", []edit{{a, "", annex}}, [][]edit{{order(a, "99", "1")}}, "print/index.html", "Annex"},
+		{"a section moved to the back", nil, [][]edit{{{fw, "matter: front", "matter: back"}}}, "print/index.html", "Foreword"},
+		{"a section moved, referring to a goal others refer to", []edit{{a, "", annex}}, [][]edit{{{a, "matter: back\norder: 99", "matter: front\norder: 1"}}}, "goals/1/index.html", "Annex"},
+		{"moved and retitled", []edit{{a, "", annex}}, [][]edit{{{a, "matter: back\norder: 99", "matter: front\norder: 1"}, {a, `title: "Annex"`, `title: "Appendix"`}}}, "goals/1/index.html", "Appendix"},
+		{"moved with another edit", []edit{{a, "", annex}}, [][]edit{{order(a, "99", "1"), {"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`}}}, "annex/index.html", "Goal 1: FIRST"},
+		{"moved in a row", []edit{{a, "", annex}}, [][]edit{
+			{order(a, "99", "1")},
+			{{a, "matter: back", "matter: front"}},
+			{order(a, "1", "50")},
+			{{a, "matter: front", "matter: back"}},
+		}, "print/index.html", "Annex"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
+	}
+}
+
 // TestPatchTakesConfiguration edits the configuration, alone, with a
 // document and in a row, and checks that Patch takes each edit and gives
 // the full build's site: every page's header and metadata, the home page,
@@ -333,7 +367,6 @@ func TestPatchRefuses(t *testing.T) {
 			{alpha, "  - \"Run alpha, as in [](ref:objective-1.2).\"\n", ""},
 			{alpha, "Alpha is the first objective.", "Alpha is the first objective, see [](ref:activity-1.1.2)."},
 		}},
-		{"a section's order", []edit{{"content/front/foreword.md", "order: 10", "order: 11"}}},
 		{"an unknown reference", []edit{{beta, "ref:objective-1.1", "ref:objective-9.9"}}},
 		{"a title left empty", []edit{{beta, `title: "Beta"`, `title: ""`}}},
 		{"an objective added in a gap", []edit{{"content/goal-1/1.4-delta.md", "", strings.Replace(delta, `"1.3"`, `"1.4"`, 1)}}},

@@ -40,8 +40,11 @@ import (
 // of front or back sections. A deleted item must be one no other item
 // refers to.
 //
-// ok is false when a change may reach further (a number, the order of
-// sections, an image, an outcome or activity removed whose ID others refer
+// A section whose order or matter changed is moved to its new place among
+// the front or back sections, and the "Referenced from" lists it is in are
+// sorted again in the new reading order.
+//
+// ok is false when a change may reach further (a number, an image, an outcome or activity removed whose ID others refer
 // to, a goal or an objective other than the last of its goal added or
 // deleted, more than one document added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
@@ -139,6 +142,7 @@ type redone struct {
 	obj  *plan.Objective
 
 	added      bool            // sec or obj is a new document's
+	moved      bool            // sec has another order or matter: another place in reading order
 	deleted    *plan.Objective // the objective of a document gone
 	deletedSec *plan.Section   // the section of a document gone
 }
@@ -255,10 +259,11 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 			return nil, false
 		}
 		s, ns := (*list)[i], news[0]
-		if s.Matter != ns.Matter || s.Order != ns.Order || !sameImages(s.Figures, ns.Figures) {
+		if !sameImages(s.Figures, ns.Figures) {
 			return nil, false
 		}
 		rd.sec, rd.oldRefs, rd.newRefs = ns, []*plan.Ref{&s.Ref}, []*plan.Ref{&ns.Ref}
+		rd.moved = s.Matter != ns.Matter || s.Order != ns.Order
 	case "goal":
 		r.goal(d, f)
 		gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == d.Path })
@@ -392,6 +397,13 @@ func (x *redoer) convert() bool {
 			x.relinked[e.to] = true // a reference removed
 		}
 	}
+	for _, rd := range x.order {
+		if rd.moved {
+			for e := range rd.edges {
+				x.relinked[e.to] = true // listed in another place in reading order
+			}
+		}
+	}
 	if len(x.relinked) > 0 {
 		x.cloneRefs()
 	}
@@ -485,6 +497,11 @@ func (x *redoer) splice() *plan.Plan {
 			ns := rd.sec
 			list, i := findSection(np, ns.File)
 			ns.Ref.Backlinks = (*list)[i].Ref.Backlinks
+			if rd.moved {
+				*list = slices.Delete(*list, i, i+1)
+				x.insertSection(ns)
+				break
+			}
 			(*list)[i] = ns
 			x.own[ns] = true
 			x.setRefs(&ns.Ref)
