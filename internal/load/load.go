@@ -518,7 +518,7 @@ func normalize(src []byte) []byte {
 // yaml.v3, giving the same tree).
 func parseYAML(src []byte) (*yaml.Node, error) { return yamlblock.Document(src) }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) })
 
 // parserProblems are the messages of go.yaml.in/yaml/v3's parser (as
 // opposed to its scanner). The parser reports 0-based line numbers, the
@@ -540,7 +540,7 @@ var parserProblems = map[string]bool{
 func yamlError(d *Doc, err error) *diag.Error {
 	msg := err.Error()
 	line := 1 // within the YAML text
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		msg = m[2]
 		if m[1] != "" {
 			line, _ = strconv.Atoi(m[1])
@@ -640,7 +640,7 @@ func firstFailingLine(yamlLines []string, from int, msg string) (int, bool) {
 		if err == nil {
 			continue
 		}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
+		if m := yamlLine().FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
 			return k, true
 		}
 	}
@@ -661,13 +661,13 @@ func findTab(lines []string, from, to int) (line, col int, ok bool) {
 }
 
 // quoted finds a value that starts with a quote: after "key: ", "- " or both.
-var quoted = regexp.MustCompile(`^\s*(?:-\s+)?(?:[^\s"'#-][^:#]*:\s+)?(["'])`)
+var quoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:-\s+)?(?:[^\s"'#-][^:#]*:\s+)?(["'])`) })
 
 // findOpenQuote returns the last line in lines[from:to] whose value opens
 // a quote that the line does not close, with the quote's 1-based column.
 func findOpenQuote(lines []string, from, to int) (line, col int, ok bool) {
 	for i := from; i < to && i < len(lines); i++ {
-		m := quoted.FindStringSubmatchIndex(lines[i])
+		m := quoted().FindStringSubmatchIndex(lines[i])
 		if m == nil {
 			continue
 		}

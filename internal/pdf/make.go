@@ -205,12 +205,12 @@ func Date(pub *plan.Publication, sourceDateEpoch string) time.Time {
 	return time.Time{}
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+var nonSlug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // FileName returns the PDF's file name, made from the publication's
 // title: "CBP Strategy 2021–2026" gives "cbp-strategy-2021-2026.pdf".
 func FileName(pub *plan.Publication) string {
-	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(pub.Title), "-"), "-")
+	s := strings.Trim(nonSlug().ReplaceAllString(strings.ToLower(pub.Title), "-"), "-")
 	if s == "" {
 		s = "publication"
 	}

@@ -1215,7 +1215,7 @@ var (
 	internalPage = regexp.MustCompile(`"page/[a-z]+"`)
 )
 
-var tmplPos = regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`)
+var tmplPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`template:\s?([^:]+):(\d+)(?::(\d+))?: (.*)$`) })
 
 // templateError positions a template error at its file and line.
 func templateError(err error, page string) *diag.Error {
@@ -1230,7 +1230,7 @@ func templateError(err error, page string) *diag.Error {
 		where = " (rendering " + page + ")"
 	}
 	hint := "fix the template; delete your copy in templates/ to use the default"
-	if m := tmplPos.FindStringSubmatch(msg); m != nil {
+	if m := tmplPos().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
 		if m[3] != "" {

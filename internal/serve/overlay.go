@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/stratpub/stratpub/internal/diag"
 	hl "github.com/stratpub/stratpub/internal/highlight"
@@ -27,7 +28,9 @@ type problem struct {
 	Source template.HTML // highlighted lines, or empty
 }
 
-var overlayTmpl = template.Must(template.New("overlay").Parse(`
+// overlayTmpl is parsed when first needed, not when every command starts.
+var overlayTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("overlay").Parse(`
 <link rel="stylesheet" href="/_stratpub/overlay.css">
 <dialog id="stratpub-error" aria-labelledby="stratpub-error-title" aria-describedby="stratpub-error-summary">
 <h2 id="stratpub-error-title" tabindex="-1">The site could not be rebuilt</h2>
@@ -45,6 +48,7 @@ var overlayTmpl = template.Must(template.New("overlay").Parse(`
 <form method="dialog"><button>Close (Esc)</button></form>
 </dialog>
 `))
+})
 
 // overlay renders the error overlay for errs; source lines are read from
 // src, the publication.
@@ -65,7 +69,7 @@ func overlay(errs diag.List, src fs.FS, kept bool) string {
 		probs = append(probs, p)
 	}
 	var b strings.Builder
-	if err := overlayTmpl.Execute(&b, struct {
+	if err := overlayTmpl().Execute(&b, struct {
 		Summary  string
 		Problems []problem
 	}{summary, probs}); err != nil {

@@ -41,7 +41,7 @@ func (s *snapshot) file(path string) ([]byte, bool, error) {
 }
 
 // fingerprint matches the content hash render puts in asset names.
-var fingerprint = regexp.MustCompile(`\.[0-9a-f]{10}(\.[^./]+)$`)
+var fingerprint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.[0-9a-f]{10}(\.[^./]+)$`) })
 
 // cssChange is one stylesheet to swap in open pages.
 type cssChange struct {
@@ -56,7 +56,7 @@ func cssChanges(old, cur *snapshot) []cssChange {
 	oldByName := map[string]string{}
 	for _, p := range old.prep.Renderer.StaticPaths() {
 		if strings.HasSuffix(p, ".css") {
-			oldByName[fingerprint.ReplaceAllString(p, "$1")] = p
+			oldByName[fingerprint().ReplaceAllString(p, "$1")] = p
 		}
 	}
 	var out []cssChange
@@ -64,7 +64,7 @@ func cssChanges(old, cur *snapshot) []cssChange {
 		if !strings.HasSuffix(p, ".css") || old.has(p) {
 			continue
 		}
-		was, ok := oldByName[fingerprint.ReplaceAllString(p, "$1")]
+		was, ok := oldByName[fingerprint().ReplaceAllString(p, "$1")]
 		if !ok {
 			continue
 		}
