@@ -231,7 +231,7 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 				"use one of: section, goal, objective"+suggest(typ, []string{"section", "goal", "objective"}))
 		}
 		if release {
-			d.Meta = nil // everything the plan needs of it is read
+			d.ReleaseMeta() // everything the plan needs of it is read
 		}
 	}
 	if release && proj.Config != nil {

@@ -77,7 +77,20 @@ const (
 //
 // The nodes of one document share one allocation, and their strings share
 // one copy of src; Parse keeps no reference to src itself.
-func Parse(src []byte) (n *yaml.Node, ok bool) {
+func Parse(src []byte) (n *yaml.Node, ok bool) { return ParseIn(src, nil) }
+
+// An Arena holds the nodes of a parsed document, for a program that parses
+// many documents and lets each tree go before the next (a build): ParseIn
+// reuses its memory. The zero Arena is ready to use.
+type Arena struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+}
+
+// ParseIn is Parse with the nodes in a, when a is not nil: the tree it
+// returns is valid until a is used again, and its strings, which share one
+// copy of src, stay valid after that.
+func ParseIn(src []byte, a *Arena) (n *yaml.Node, ok bool) {
 	if !check(src) {
 		return nil, false
 	}
@@ -85,10 +98,20 @@ func Parse(src []byte) (n *yaml.Node, ok bool) {
 	// Every node but the root is in one Content slice, and the children
 	// of the blocks being parsed are never more than all nodes: one
 	// allocation holds both.
-	ptrs := make([]*yaml.Node, 2*bound)
+	var nodes []yaml.Node
+	var ptrs []*yaml.Node
+	if a != nil {
+		if cap(a.nodes) < bound {
+			a.nodes = make([]yaml.Node, 0, max(bound, 2*cap(a.nodes)))
+			a.ptrs = make([]*yaml.Node, 2*cap(a.nodes))
+		}
+		nodes, ptrs = a.nodes[:0], a.ptrs[:2*bound]
+	} else {
+		nodes, ptrs = make([]yaml.Node, 0, bound), make([]*yaml.Node, 2*bound)
+	}
 	p := parser{
 		s:     string(src),
-		nodes: make([]yaml.Node, 0, bound),
+		nodes: nodes,
 		ptrs:  ptrs[:0:bound],
 		kids:  ptrs[bound:bound],
 	}
@@ -114,8 +137,12 @@ const SecondDocument = "a second YAML document starts here (a line beginning wit
 // subset, otherwise with yaml.v3, which also reports every error. A line
 // such as "--- x" starts a second YAML document, which yaml.v3 would
 // ignore without a word: it is an error here.
-func Document(src []byte) (*yaml.Node, error) {
-	if n, ok := Parse(src); ok {
+func Document(src []byte) (*yaml.Node, error) { return DocumentIn(src, nil) }
+
+// DocumentIn is Document with the nodes in a when Parse reads src (see
+// ParseIn); a may be nil.
+func DocumentIn(src []byte, a *Arena) (*yaml.Node, error) {
+	if n, ok := ParseIn(src, a); ok {
 		return n, nil
 	}
 	return decodeV3(src)
@@ -263,7 +290,7 @@ func (p *parser) node(kind yaml.Kind, style yaml.Style, tag, value string, line,
 	}
 	p.nodes = p.nodes[:len(p.nodes)+1]
 	n := &p.nodes[len(p.nodes)-1]
-	n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column = kind, style, tag, value, line, col+1
+	*n = yaml.Node{Kind: kind, Style: style, Tag: tag, Value: value, Line: line, Column: col + 1} // an Arena's may be used
 	return n
 }
 

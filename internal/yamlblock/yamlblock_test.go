@@ -634,3 +634,36 @@ func BenchmarkYAMLv3(b *testing.B) {
 		}
 	}
 }
+
+// TestArena parses every front matter of the publication and the test
+// publications into one Arena, one after the other, in two orders, and
+// checks that each tree is the one Parse gives on fresh memory: nothing of
+// the trees before it shows through.
+func TestArena(t *testing.T) {
+	fms := frontMatters(t, "../../content")
+	maps.Copy(fms, frontMatters(t, "../../testdata"))
+	paths := slices.Sorted(maps.Keys(fms))
+	backward := slices.Clone(paths)
+	slices.Reverse(backward)
+	var a Arena
+	n := 0
+	for _, order := range [][]string{paths, backward} {
+		for _, path := range order {
+			got, ok := ParseIn(fms[path], &a)
+			want, wantOK := Parse(fms[path])
+			if ok != wantOK {
+				t.Fatalf("%s: ParseIn says %v, Parse %v", path, ok, wantOK)
+			}
+			if !ok {
+				continue
+			}
+			n++
+			if d := diff("", got, want); d != "" {
+				t.Fatalf("%s: the tree in a used arena differs at %s", path, d)
+			}
+		}
+	}
+	if n < 40 {
+		t.Fatalf("only %d front matters parsed", n)
+	}
+}
