@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -section | -move]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -section | -move | -fix]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	n := fl.Int("n", 20, "the number of edits")
 	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
 	verbose := fl.Bool("v", false, "show the server's log")
+	fix := fl.Bool("fix", false, "break the document (a reference to nothing), then fix it, in turn, and time the fixes: the preview then patches the last good site after a failed rebuild")
 	move := fl.Bool("move", false, "move the section given with -edit to the end of its matter, then back, in turn (its order changed): the preview then also lists the pages in another order")
 	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
 	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -219,6 +220,12 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			}
 			data = title.ReplaceAll(orig, fmt.Appendf(nil, "$1: \"Latency edit %d\"", i))
 		}
+		broken := fix && i%2 == 0
+		if broken {
+			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d, see [](ref:nothing-%d).\n", i, i)
+		} else if fix {
+			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
+		}
 		if move {
 			order := regexp.MustCompile(`(?m)^order: .*$`)
 			if !order.Match(orig) {
@@ -257,14 +264,22 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			mu.Lock()
 			errs := lastErrs
 			mu.Unlock()
-			if len(errs) == 0 {
+			if broken && len(errs) > 0 {
+				break // the error, reported
+			}
+			if len(errs) == 0 && !broken {
 				break
+			}
+			if try == 2 && broken {
+				return nil, fmt.Errorf("edit %d: a reference to nothing built", i)
 			}
 			if try == 2 {
 				return nil, fmt.Errorf("edit %d: the rebuild failed:\n%v", i, errs.Err())
 			}
 		}
-		times = append(times, float64(e.at.Sub(t0).Microseconds())/1000)
+		if !broken { // with -fix, only the fixes are timed
+			times = append(times, float64(e.at.Sub(t0).Microseconds())/1000)
+		}
 		// Let stray events of this edit pass before the next one.
 		for {
 			if _, err := next(ctx, events, 30*time.Millisecond); err != nil {
@@ -281,8 +296,12 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		MedianMS: round(percentile(sorted, 50)), P90MS: round(percentile(sorted, 90)),
 		MinMS: round(sorted[0]), MaxMS: round(sorted[len(sorted)-1]),
 		InitialMS: round(float64(initial.Microseconds()) / 1000)}
-	fmt.Fprintf(stderr, "initial build %.1f ms; write → reload event: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
-		res.InitialMS, res.MedianMS, res.P90MS, res.MinMS, res.MaxMS)
+	what := "write → reload event"
+	if fix {
+		what = "fix → reload event"
+	}
+	fmt.Fprintf(stderr, "initial build %.1f ms; %s: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
+		res.InitialMS, what, res.MedianMS, res.P90MS, res.MinMS, res.MaxMS)
 	return res, nil
 }
 

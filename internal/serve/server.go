@@ -70,6 +70,13 @@ type Server struct {
 	snap atomic.Pointer[snapshot] // the last good site, nil before the first
 	fail atomic.Pointer[failure]  // the errors of the last rebuild, if it failed
 
+	// since are the paths changed since the last good site, while rebuilds
+	// fail, so that the edit that fixes them can patch that site; sinceAll
+	// is set when a rebuild did not know which (the first). Only rebuild
+	// uses them, one batch at a time.
+	since    []string
+	sinceAll bool
+
 	closeOnce sync.Once
 }
 
@@ -180,18 +187,26 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	var errs diag.List
 	how := "" // what was done again, for the log
 	prev := s.snap.Load()
+	failing := s.fail.Load() != nil
 	switch {
-	case prev != nil && s.fail.Load() == nil && themeOnly(b.Paths):
+	case prev != nil && !failing && themeOnly(b.Paths):
 		// The plan cannot have changed: render it again with the new theme.
 		prep, errs = prev.prep.Retheme(cfg)
 		how = "; theme only"
-	case prev != nil && s.fail.Load() == nil:
+	case prev != nil && b.Paths != nil && !(failing && s.sinceAll):
 		// Most saves change what is inside a document (texts, titles,
 		// references, outcomes and activities) or what the pages show of
 		// the configuration: read those files again and reuse the rest;
-		// anything else prepares it all again.
+		// anything else prepares it all again. After failed rebuilds, the
+		// last good site is patched with everything changed since, so
+		// that the save that fixes an error is as quick as any other; an
+		// error is reported by Prepare.
+		paths := b.Paths
+		if failing {
+			paths = append(slices.Clip(s.since), b.Paths...)
+		}
 		var ok bool
-		if prep, ok = prev.prep.Patch(ctx, cfg, b.Paths); ok {
+		if prep, ok = prev.prep.Patch(ctx, cfg, paths); ok {
 			how = "; documents only"
 			if slices.Contains(b.Paths, load.ConfigFile) {
 				how = "; configuration and documents only"
@@ -218,6 +233,10 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	}
 	changed := strings.Join(b.Paths, ", ")
 	if len(errs) > 0 {
+		if b.Paths == nil {
+			s.sinceAll = true
+		}
+		s.since = append(s.since, b.Paths...)
 		errs.Sort()
 		s.fail.Store(&failure{errs: errs, overlay: overlay(errs, s.root.FS(), s.snap.Load() != nil)})
 		for _, e := range errs {
@@ -227,6 +246,7 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		tell(event{name: "reload", data: "{}"})
 		return
 	}
+	s.since, s.sinceAll = nil, false
 	cur := newSnapshot(prep)
 	old := s.snap.Swap(cur)
 	wasFailing := s.fail.Swap(nil) != nil
@@ -234,7 +254,7 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	case b.Paths == nil:
 		fmt.Fprintf(s.log, "built %d files in %d ms\n", cur.prep.Renderer.Count(), time.Since(start).Milliseconds())
 	case wasFailing:
-		fmt.Fprintf(s.log, "fixed; rebuilt in %d ms (%s)\n", time.Since(start).Milliseconds(), changed)
+		fmt.Fprintf(s.log, "fixed; rebuilt in %d ms (%s%s)\n", time.Since(start).Milliseconds(), changed, how)
 	default:
 		fmt.Fprintf(s.log, "rebuilt in %d ms (%s%s)\n", time.Since(start).Milliseconds(), changed, how)
 	}

@@ -232,6 +232,10 @@ func TestBodyErrorInPreview(t *testing.T) {
 		t.Error("no overlay")
 	}
 	l.fix(objFile, obj, "objectives/1.3/")
+	if how := lastFix(l.log.String()); how != "documents only" {
+		t.Errorf("the fix did %q again; want documents only (the last good site patched)", how)
+	}
+	checkSameAsBuild(t, l, "the fix")
 	l.write(objFile, obj+"\nFine again.\n")
 	if _, errs := l.settle(); len(errs) > 0 {
 		t.Fatal(errs.Err())
@@ -240,6 +244,69 @@ func TestBodyErrorInPreview(t *testing.T) {
 		t.Errorf("after the fix, an edit of the text did %q again; want documents only", how)
 	}
 	checkSameAsBuild(t, l, "after the fix")
+}
+
+// TestFixPatchesTheLastGoodSite makes edits while the preview shows an
+// error, then fixes it: the fix patches the last good site with every
+// file changed since (or prepares everything when one of them needs it),
+// and the site served is the full build's.
+func TestFixPatchesTheLastGoodSite(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	const goalFile, sectionFile = "content/goal-2/goal.md", "content/front/foreword.md"
+	obj, goal, section := l.read(objFile), l.read(goalFile), l.read(sectionFile)
+	broken := obj + "\nSee [this](ref:objective-9.9).\n"
+	for _, c := range []struct {
+		name  string
+		while []func() // edits made while the error shows
+		how   string   // what the fix does again
+	}{
+		{"the fix alone", nil, "documents only"},
+		{"other documents edited meanwhile", []func(){
+			func() { l.write(goalFile, strings.Replace(goal, `name: "TEAM"`, `name: "PEOPLE"`, 1)) },
+			func() { l.write(sectionFile, section+"\nA new closing paragraph, see [](ref:goal-2).\n") },
+		}, "documents only"},
+		{"the broken document edited again, still broken", []func(){
+			func() { l.write(objFile, broken+"\nMore text.\n") },
+		}, "documents only"},
+		{"a document edited meanwhile, then put back", []func(){
+			func() { l.write(sectionFile, strings.Replace(section, `title: "Foreword"`, `title: "Preface"`, 1)) },
+			func() { l.write(sectionFile, section) },
+		}, "documents only"},
+		{"a file meanwhile that is not a document", []func(){
+			func() { l.write("images/extra.png", "an image the site copies") },
+		}, ""},
+	} {
+		l.write(objFile, broken)
+		if _, errs := l.settle(); len(errs) == 0 {
+			t.Fatalf("%s: the broken reference built", c.name)
+		}
+		for _, edit := range c.while {
+			edit()
+			if _, errs := l.settle(); len(errs) == 0 {
+				t.Fatalf("%s: built while the reference is still broken", c.name)
+			}
+		}
+		l.fix(objFile, obj, "objectives/1.3/")
+		if how := lastFix(l.log.String()); how != c.how {
+			t.Errorf("%s: the fix did %q again; want %q", c.name, how, c.how)
+		}
+		checkSameAsBuild(t, l, c.name)
+	}
+}
+
+// lastFix returns what the last rebuild that fixed an error did again, as
+// the log says after "; ": "documents only", or "" for everything.
+func lastFix(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if rest, ok := strings.CutPrefix(lines[i], "fixed; rebuilt in "); ok {
+			if _, how, ok := strings.Cut(rest, "; "); ok {
+				return strings.TrimSuffix(how, ")")
+			}
+			return ""
+		}
+	}
+	return "no fix in the log"
 }
 
 func TestErrorOverlayAndRecovery(t *testing.T) {
