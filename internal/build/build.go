@@ -108,34 +108,50 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 
 // Patch prepares the publication again after the files at paths changed,
 // reusing p when every changed file is a document of p's plan whose change
-// stays inside its items (texts, titles, references and the lists of
-// outcomes and activities changed, but not numbers or images; see
-// resolve.Redoc), or when one section, or one objective after the last of
+// stays inside its items (texts, titles, references, figures and the lists
+// of outcomes and activities changed, but not numbers; see resolve.Redoc),
+// or when one section, or one objective after the last of
 // its goal, was added or deleted: then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
 // and the result is the same as Prepare's. The configuration file may be
 // one of the paths, when its change stays within what the pages show of it
 // (resolve.Reconfig): then the plan takes the new publication settings and
-// the documents are not read again. ok is false when the change needs
-// Prepare: another kind of file, another document added or deleted, a
+// the documents are not read again. An image added or changed under
+// images/, or one a figure shows, is copied again. ok is false when the
+// change needs Prepare: another kind of file, a file deleted that is not a
+// document, another document added or deleted, a
 // document renumbered, a configuration change that reaches the documents,
 // or a file with a problem to report.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
 	}
+	ropts := p.ropts
+	ropts.Exists = existsIn(cfg.Source) // the publication as it is now
 	docs := slices.Clone(p.docs)
 	changed := make([]*load.Doc, 0, len(paths))
 	var added []*load.Doc
 	var deleted []string
-	base := p.Plan // the plan the documents' changes apply to
+	base := p.Plan             // the plan the documents' changes apply to
+	files := map[string]bool{} // images changed, to read again
 	for _, path := range slices.Compact(slices.Sorted(slices.Values(paths))) {
+		if !load.IsDocument(path) && path != load.ConfigFile {
+			// An image added or changed: one under images/, or one a
+			// figure shows. Nothing but the copy in the site depends on
+			// its bytes. One deleted may be shown: Prepare reports it.
+			st, err := fs.Stat(cfg.Source, path)
+			if err != nil || !st.Mode().IsRegular() || !(strings.HasPrefix(path, "images/") || p.hasExtra(path)) {
+				return nil, false
+			}
+			files[path] = true
+			continue
+		}
 		if path == load.ConfigFile {
 			d, errs := load.ReadConfig(cfg.Source)
 			if len(errs) > 0 {
 				return nil, false
 			}
-			if base, ok = resolve.Reconfig(p.Plan, d, p.ropts); !ok {
+			if base, ok = resolve.Reconfig(p.Plan, d, ropts); !ok {
 				return nil, false
 			}
 			continue
@@ -173,14 +189,30 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	}
 	pl := base
 	if len(changed)+len(added)+len(deleted) > 0 {
-		if pl, ok = resolve.Redoc(base, changed, added, deleted, read, p.ropts); !ok {
+		if pl, ok = resolve.Redoc(base, changed, added, deleted, read, ropts); !ok {
 			return nil, false
 		}
 	}
 	if ctx.Err() != nil {
 		return nil, false
 	}
-	opts := render.Options{PDF: p.opts.PDF, Extra: p.opts.Extra}
+	// The images the plan shows, and those under images/, as Prepare
+	// copies them: read again if changed, otherwise the bytes p has.
+	kept := make(map[string][]byte, len(p.opts.Extra))
+	var pdfFile []render.File
+	for _, f := range p.opts.Extra {
+		switch {
+		case p.opts.PDF != nil && f.Path == p.opts.PDF.Path:
+			pdfFile = append(pdfFile, f)
+		case !files[f.Path]:
+			kept[f.Path] = f.Data
+		}
+	}
+	extra, errs := copyImagesKeeping(cfg.Source, pl, kept)
+	if len(errs) > 0 {
+		return nil, false
+	}
+	opts := render.Options{PDF: p.opts.PDF, Extra: append(extra, pdfFile...)}
 	if err := addData(&opts, pl, cfg.LazyData, cfg.Cache); err != nil {
 		return nil, false
 	}
@@ -190,7 +222,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	} else {
 		r = p.Renderer.Replan(pl, opts)
 	}
-	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: p.ropts}, true
+	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
 }
 
 // sameSections reports whether a and b have the same front and back
@@ -227,10 +259,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 		defer theme() // no goroutine outlives Prepare
 	}
 
-	exists := func(p string) bool {
-		st, err := fs.Stat(cfg.Source, p)
-		return err == nil && !st.IsDir()
-	}
+	exists := existsIn(cfg.Source)
 	// A document that could not be read leaves its IDs undefined: resolve
 	// then reports nothing that may follow from that.
 	ropts := resolve.Options{BaseURL: cfg.BaseURL, Exists: exists, Partial: len(errs) > 0,
@@ -325,8 +354,35 @@ func Theme(source fs.FS) render.Layered {
 	return render.Layered{Top: source, Base: stratpub.Theme}
 }
 
+// existsIn returns a function that reports whether src has a file (not a
+// folder) at a path (resolve.Options.Exists).
+func existsIn(src fs.FS) func(path string) bool {
+	return func(p string) bool {
+		st, err := fs.Stat(src, p)
+		return err == nil && !st.IsDir()
+	}
+}
+
+// hasExtra reports whether the site has a copy of the source file at path
+// (an image).
+func (p *Prepared) hasExtra(path string) bool {
+	return slices.ContainsFunc(p.opts.Extra, func(f render.File) bool { return f.Path == path })
+}
+
 // copyImages adds the images the plan uses to the site.
 func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
+	return copyImagesKeeping(src, pl, nil)
+}
+
+// copyImagesKeeping is copyImages, taking the bytes of the files in kept
+// from there instead of reading them.
+func copyImagesKeeping(src fs.FS, pl *plan.Plan, kept map[string][]byte) ([]render.File, diag.List) {
+	read := func(name string) ([]byte, error) {
+		if b, ok := kept[name]; ok {
+			return b, nil
+		}
+		return fs.ReadFile(src, name)
+	}
 	var errs diag.List
 	seen := map[string]bool{}
 	var files []render.File
@@ -336,7 +392,7 @@ func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 				continue
 			}
 			seen[f.Image] = true
-			b, err := fs.ReadFile(src, f.Image)
+			b, err := read(f.Image)
 			if err != nil {
 				errs.Add(diag.Pos{File: file}, "cannot read image "+f.Image+": "+err.Error(), "check the file")
 				continue
@@ -359,7 +415,7 @@ func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 			if err != nil || d.IsDir() || seen[name] || load.Ignored(d.Name()) {
 				return nil
 			}
-			b, rerr := fs.ReadFile(src, name)
+			b, rerr := read(name)
 			if rerr == nil {
 				seen[name] = true
 				files = append(files, render.File{Path: name, Data: b})

@@ -298,6 +298,45 @@ func TestPatchTakesSectionsMoved(t *testing.T) {
 	}
 }
 
+// TestPatchTakesImages adds and changes images and the figures that show
+// them, alone, with other edits and in a row, and checks that Patch takes
+// each and gives the full build's site: the pages that show them and the
+// copies of the images.
+func TestPatchTakesImages(t *testing.T) {
+	base, _ := smallFS(t)
+	const alpha, fw = "content/goal-1/1.1-alpha.md", "content/front/foreword.md"
+	withImage := edit{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people at a desk.\"\n"}
+	photo := func(name, data string) edit { return edit{name, "", data} }
+	cases := []struct {
+		name  string
+		start []edit
+		edits [][]edit
+		show  string
+		want  string
+	}{
+		{"an image added under images/", nil, [][]edit{{photo("images/new.png", "new image")}}, "images/new.png", "new image"},
+		{"an image changed", []edit{photo("images/alpha.png", "first")}, [][]edit{{photo("images/alpha.png", "second")}}, "images/alpha.png", "second"},
+		{"an image shown by a figure, changed", []edit{photo("images/alpha.png", "first"), withImage}, [][]edit{{photo("images/alpha.png", "second")}}, "images/alpha.png", "second"},
+		{"an image outside images/ shown by a figure, changed", []edit{photo("content/goal-1/alpha.jpg", "first"), {alpha, withImage.old, strings.Replace(withImage.new, "images/alpha.png", "content/goal-1/alpha.jpg", 1)}},
+			[][]edit{{photo("content/goal-1/alpha.jpg", "second")}}, "content/goal-1/alpha.jpg", "second"},
+		{"a figure given an image", []edit{photo("images/alpha.png", "first")}, [][]edit{{withImage}}, "objectives/1.1/index.html", "Two people at a desk."},
+		{"an image and the figure that shows it, at once", nil, [][]edit{{photo("images/alpha.png", "first"), withImage}}, "objectives/1.1/index.html", "images/alpha.png"},
+		{"a figure's image taken away", []edit{photo("images/alpha.png", "first"), withImage}, [][]edit{{{alpha, withImage.new, withImage.old}}}, "images/alpha.png", "first"},
+		{"a figure's image outside images/ taken away", []edit{photo("content/goal-1/alpha.jpg", "first"), {alpha, withImage.old, strings.Replace(withImage.new, "images/alpha.png", "content/goal-1/alpha.jpg", 1)}},
+			[][]edit{{{alpha, strings.Replace(withImage.new, "images/alpha.png", "content/goal-1/alpha.jpg", 1), withImage.old}}}, "objectives/1.1/index.html", "Alpha at work."},
+		{"an image shown in a body", []edit{photo("images/chart.png", "chart")}, [][]edit{{{fw, "## Background", "![A chart of the goals.](images/chart.png)\n\n## Background"}}}, "foreword/index.html", "A chart of the goals."},
+		{"in a row", nil, [][]edit{
+			{photo("images/alpha.png", "first")},
+			{withImage},
+			{photo("images/alpha.png", "second")},
+			{{alpha, `title: "Alpha"`, `title: "Alpha prime"`}, photo("images/beta.png", "beta")},
+		}, "images/alpha.png", "second"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
+	}
+}
+
 // TestPatchTakesConfiguration edits the configuration, alone, with a
 // document and in a row, and checks that Patch takes each edit and gives
 // the full build's site: every page's header and metadata, the home page,
@@ -388,11 +427,30 @@ func TestPatchRefuses(t *testing.T) {
 		{"the configuration with a problem", []edit{{"stratpub.yaml", `title: "Example Plan 2030"`, `title: ""`}}},
 		{"the configuration with an unknown key", []edit{{"stratpub.yaml", "language: en", "langauge: en"}}},
 		{"the configuration deleted", []edit{{"stratpub.yaml", "", ""}}},
+		{"a figure given an image that is not there", []edit{{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/none.png\"\n    alt: \"Nothing.\"\n"}}},
+		{"a file outside images/ that no figure shows", []edit{{"content/goal-1/photo.jpg", "", "a photo"}}},
 	} {
 		source := maps.Clone(base)
 		change(t, source, c.edits)
 		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{c.edits[0].path}); ok {
 			t.Errorf("Patch took %s", c.why)
+		}
+	}
+	// An image deleted: a figure or a body may show it.
+	for _, shown := range []bool{true, false} {
+		withImage := maps.Clone(base)
+		withImage["images/alpha.png"] = &fstest.MapFile{Data: []byte("an image")}
+		if shown {
+			change(t, withImage, []edit{{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people.\"\n"}})
+		}
+		prep, errs := Prepare(ctx, Config{Source: withImage, LazyData: true, Cache: &Cache{}})
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		gone := maps.Clone(withImage)
+		delete(gone, "images/alpha.png")
+		if _, ok := prep.Patch(ctx, Config{Source: gone, LazyData: true, Cache: &Cache{}}, []string{"images/alpha.png"}); ok {
+			t.Errorf("Patch took an image deleted (shown by a figure: %v)", shown)
 		}
 	}
 	// A priority retitled that a document refers to: the empty link that

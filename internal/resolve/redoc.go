@@ -15,10 +15,10 @@ import (
 // Redoc returns the plan of the project p was resolved from after the
 // documents docs changed, without resolving the whole project again, when
 // the changes stay inside the documents' items: the same sections, goals
-// and objectives with the same IDs, numbers and pages, and the same
-// images, while texts, titles, references and the lists of desired
-// outcomes and key activities may change (bodies, statements, summaries,
-// outcomes, activities, captions; the titles of sections and objectives,
+// and objectives with the same IDs, numbers and pages, while texts,
+// titles, references, figures and the lists of desired outcomes and key
+// activities may change (bodies, statements, summaries, outcomes,
+// activities, captions, images; the titles of sections and objectives,
 // the names of goals; the ref: links in any of them; an outcome or an
 // activity added or removed). Then the documents alone are read and
 // converted again, and the plan is copied only where it changes.
@@ -44,8 +44,11 @@ import (
 // the front or back sections, and the "Referenced from" lists it is in are
 // sorted again in the new reading order.
 //
-// ok is false when a change may reach further (a number, an image, an outcome or activity removed whose ID others refer
-// to, a goal or an objective other than the last of its goal added or
+// The caller copies the images the new plan shows (Redoc checks that they
+// exist, as Plan does).
+//
+// ok is false when a change may reach further (a number, an outcome or
+// activity removed whose ID others refer to, a goal or an objective other than the last of its goal added or
 // deleted, more than one document added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
@@ -147,14 +150,9 @@ type redone struct {
 	deletedSec *plan.Section   // the section of a document gone
 }
 
-// hasImage reports whether one of figs shows an image.
-func hasImage(figs []*plan.Figure) bool {
-	return slices.ContainsFunc(figs, func(f *plan.Figure) bool { return f.Image != "" })
-}
-
 // add reads d, a new document, and checks that it is a section, or an
 // objective that comes after the last of its goal, that adds only IDs and
-// a page of its own, with no image.
+// a page of its own.
 func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	p := x.p
 	r := x.resolver()
@@ -167,7 +165,7 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	if kind == "section" {
 		r.section(d, f)
 		news := append(r.p.Front, r.p.Back...)
-		if len(news) != 1 || len(r.errs) > 0 || hasImage(news[0].Figures) {
+		if len(news) != 1 || len(r.errs) > 0 {
 			return nil, false
 		}
 		ns := news[0]
@@ -175,7 +173,7 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 		return rd, x.fresh(rd.newRefs)
 	}
 	no := r.objective(d, f)
-	if no == nil || len(r.errs) > 0 || hasImage(no.Figures) {
+	if no == nil || len(r.errs) > 0 {
 		return nil, false
 	}
 	g, n, ok := splitObjectiveNumber(no.Number)
@@ -205,19 +203,16 @@ func (x *redoer) fresh(refs []*plan.Ref) bool {
 }
 
 // remove checks that the document at path, now gone, defined a section or
-// the last objective of its goal (not its only one), with no image, and
+// the last objective of its goal (not its only one), and
 // that no other item refers to it or its parts.
 func (x *redoer) remove(path string) (*redone, bool) {
 	var rd *redone
 	if list, i := findSection(x.p, path); i >= 0 {
 		s := (*list)[i]
-		if hasImage(s.Figures) {
-			return nil, false
-		}
 		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
 	} else {
 		o := findObjective(x.p, path)
-		if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o || hasImage(o.Figures) {
+		if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o {
 			return nil, false
 		}
 		rd = &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
@@ -242,7 +237,7 @@ func (x *redoer) resolver() *resolver {
 type edge struct{ to, from string }
 
 // alone reads d alone and checks that its items keep their IDs, numbers,
-// pages and images.
+// and pages.
 func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 	p := x.p
 	r := x.resolver()
@@ -259,9 +254,6 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 			return nil, false
 		}
 		s, ns := (*list)[i], news[0]
-		if !sameImages(s.Figures, ns.Figures) {
-			return nil, false
-		}
 		rd.sec, rd.oldRefs, rd.newRefs = ns, []*plan.Ref{&s.Ref}, []*plan.Ref{&ns.Ref}
 		rd.moved = s.Matter != ns.Matter || s.Order != ns.Order
 	case "goal":
@@ -271,7 +263,7 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 			return nil, false
 		}
 		g, ng := p.Goals[gi], r.p.Goals[0]
-		if g.Number != ng.Number || !sameImages(g.Figures, ng.Figures) {
+		if g.Number != ng.Number {
 			return nil, false
 		}
 		rd.goal, rd.oldRefs, rd.newRefs = ng, []*plan.Ref{&g.Ref}, []*plan.Ref{&ng.Ref}
@@ -281,7 +273,7 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 		if no == nil || o == nil {
 			return nil, false
 		}
-		if o.Number != no.Number || !sameImages(o.Figures, no.Figures) {
+		if o.Number != no.Number {
 			return nil, false
 		}
 		rd.obj, rd.oldRefs, rd.newRefs = no, itemRefs(o), itemRefs(no)
@@ -865,11 +857,6 @@ func itemRefs(o *plan.Objective) []*plan.Ref {
 // address.
 func sameAddress(a, b *plan.Ref) bool {
 	return a.ID == b.ID && a.Kind == b.Kind && a.Page == b.Page && a.Fragment == b.Fragment
-}
-
-// sameImages reports whether two lists of figures show the same images.
-func sameImages(a, b []*plan.Figure) bool {
-	return slices.EqualFunc(a, b, func(x, y *plan.Figure) bool { return x.Image == y.Image })
 }
 
 // items returns copies of list that belong to o.

@@ -152,6 +152,13 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 			l.write("stratpub.yaml", strings.Replace(config, "allow_raw_html: false", "allow_raw_html: true", 1))
 		}},
 		{"raw HTML no longer allowed", "", "reload", func() { l.write("stratpub.yaml", config) }},
+		{"the first image, in a new folder", "", "reload", func() { l.write("images/first.png", "not a PNG either") }},
+		{"an image added", "documents only", "reload", func() { l.write("images/preview-test.png", "not really a PNG") }},
+		{"a figure shows it", "documents only", "reload", func() {
+			l.write(objFile, strings.Replace(obj, "    image: \"\"\n    alt: \"\"", "    image: \"images/preview-test.png\"\n    alt: \"Officers inspect a truck.\"", 1))
+		}},
+		{"the image changed", "documents only", "reload", func() { l.write("images/preview-test.png", "still not a PNG") }},
+		{"the figure shows none again", "documents only", "reload", func() { l.write(objFile, obj) }},
 		{"section order edit", "documents only", "reload", func() { l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25", 1)) }},
 		{"section summary edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
