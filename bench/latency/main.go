@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
 	verbose := fl.Bool("v", false, "show the server's log")
 	fix := fl.Bool("fix", false, "break the document (a reference to nothing), then fix it, in turn, and time the fixes: the preview then patches the last good site after a failed rebuild")
+	breaks := fl.Bool("break", false, "with -fix, time the saves that break the document instead: the preview then resolves everything to report the error")
 	move := fl.Bool("move", false, "move the section given with -edit to the end of its matter, then back, in turn (its order changed): the preview then also lists the pages in another order")
 	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
 	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
@@ -89,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -277,7 +278,7 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 				return nil, fmt.Errorf("edit %d: the rebuild failed:\n%v", i, errs.Err())
 			}
 		}
-		if !broken { // with -fix, only the fixes are timed
+		if broken == breaks { // with -fix, only the fixes are timed (-break: the breaks)
 			times = append(times, float64(e.at.Sub(t0).Microseconds())/1000)
 		}
 		// Let stray events of this edit pass before the next one.
@@ -299,6 +300,9 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	what := "write → reload event"
 	if fix {
 		what = "fix → reload event"
+	}
+	if fix && breaks {
+		what = "break → reload event"
 	}
 	fmt.Fprintf(stderr, "initial build %.1f ms; %s: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
 		res.InitialMS, what, res.MedianMS, res.P90MS, res.MinMS, res.MaxMS)

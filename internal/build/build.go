@@ -44,6 +44,11 @@ type Config struct {
 	// converted again only where its text or the IDs it can refer to
 	// changed.
 	Cache *Cache
+	// Told, with a Cache, says that every file changed since the last
+	// Prepare with it was told to Cache.Docs.Forget (by a watcher): the
+	// publication's folders are then not listed again, nor its other
+	// files looked at, unless a folder changed (load.Cache.Update).
+	Told bool
 	// Bodies, without a Cache, is where the documents' bodies are kept
 	// while they wait to be converted, and their HTML and text once they
 	// are (resolve.Options.Store). When nil, a build keeps them in memory,
@@ -240,7 +245,13 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	var proj *load.Project
 	var errs diag.List
 	if cfg.Cache != nil {
-		proj, errs = cfg.Cache.Docs.Dir(cfg.Source)
+		ok := false
+		if cfg.Told {
+			proj, errs, ok = cfg.Cache.Docs.Update(cfg.Source)
+		}
+		if !ok {
+			proj, errs = cfg.Cache.Docs.Dir(cfg.Source)
+		}
 	} else {
 		// Each document's front matter is parsed as resolve reads it, and
 		// let go (Options.Release).

@@ -1,6 +1,10 @@
 package load
 
 import (
+	"fmt"
+	"strings"
+
+	"github.com/stratpub/stratpub/internal/diag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,5 +65,99 @@ func TestCacheRereadsOnlyChangedFiles(t *testing.T) {
 	p4, _ := c.Dir(fsys)
 	if _, ok := byPath(p4)["content/b.md"]; ok || len(c.docs) != 1 {
 		t.Errorf("removed document still loaded or cached (%d cached)", len(c.docs))
+	}
+}
+
+// TestCacheUpdate makes changes one step at a time, tells the cache of
+// each as a watcher would (Forget), and checks that Update gives what a
+// fresh Dir gives, documents and problems, without listing the folders;
+// and that it leaves to Dir what it cannot know: a folder created, deleted
+// or renamed, or a problem before.
+func TestCacheUpdate(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	remove := func(name string) {
+		t.Helper()
+		if err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := func(s string) string { return "---\ntype: goal\n---\n" + s + "\n" }
+	write(ConfigFile, "title: T\n")
+	write("content/a.md", doc("A"))
+	write("content/g/b.md", doc("B"))
+	write("content/g/c.md", doc("C"))
+	fsys := os.DirFS(dir)
+	describe := func(p *Project, errs diag.List) string {
+		var b strings.Builder
+		if p != nil {
+			if p.Config != nil {
+				fmt.Fprintf(&b, "config %q\n", p.Config.Src)
+			}
+			for _, d := range p.Docs {
+				fmt.Fprintf(&b, "%s %q %q\n", d.Path, d.Src, d.Body)
+			}
+		}
+		for _, e := range errs {
+			fmt.Fprintf(&b, "error %s\n", e.Error())
+		}
+		return b.String()
+	}
+	var c Cache
+	if _, errs := c.Dir(fsys); len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	steps := []struct {
+		name    string
+		change  func()
+		told    []string
+		updates bool // Update takes it
+	}{
+		{"a document edited", func() { write("content/a.md", doc("A again")) }, []string{"content/a.md"}, true},
+		{"a document added", func() { write("content/g/d.md", doc("D")) }, []string{"content/g/d.md"}, true},
+		{"a document deleted", func() { remove("content/g/c.md") }, []string{"content/g/c.md"}, true},
+		{"the configuration edited", func() { write(ConfigFile, "title: U\n") }, []string{ConfigFile}, true},
+		{"files that are not documents", func() { write("content/g/notes.txt", "n"); write("images/x.png", "x") }, []string{"content/g/notes.txt", "images/x.png"}, true},
+		{"a document with a problem", func() { write("content/a.md", "---\ntype: [\n---\nA\n") }, []string{"content/a.md"}, true},
+		{"after a problem", func() { write("content/a.md", doc("A fixed")) }, []string{"content/a.md"}, false},
+		{"nothing", func() {}, nil, true},
+		{"a folder created", func() { write("content/h/e.md", doc("E")) }, []string{"content/h", "content/h/e.md"}, false},
+		{"a document renamed", func() {
+			if err := os.Rename(filepath.Join(dir, "content/h/e.md"), filepath.Join(dir, "content/h/f.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/h/e.md", "content/h/f.md"}, true},
+		{"a folder deleted", func() { remove("content/h") }, []string{"content/h"}, false},
+		{"a folder renamed", func() {
+			if err := os.Rename(filepath.Join(dir, "content/g"), filepath.Join(dir, "content/k")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/g", "content/k"}, false},
+		{"a folder and a document deleted", func() { remove("content/k"); write("content/a.md", doc("A last")) }, []string{"content/a.md", "content/k"}, false},
+		{"the last document deleted", func() { remove("content/a.md") }, []string{"content/a.md"}, false},
+	}
+	for _, s := range steps {
+		s.change()
+		c.Forget(s.told...)
+		want := describe(Dir(fsys))
+		p, errs, ok := c.Update(fsys)
+		if ok != s.updates {
+			t.Fatalf("%s: Update took it: %v; want %v", s.name, ok, s.updates)
+		}
+		if !ok {
+			p, errs = c.Dir(fsys)
+		}
+		if got := describe(p, errs); got != want {
+			t.Fatalf("%s: the cache gives\n%s\nDir gives\n%s", s.name, got, want)
+		}
 	}
 }

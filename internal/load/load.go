@@ -25,8 +25,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -233,6 +235,12 @@ func DirDeferred(fsys fs.FS) (*Project, diag.List) { return dir(fsys, nil, true)
 type Cache struct {
 	mu   sync.Mutex
 	docs map[string]cached
+	// The documents' paths as the last Dir listed them, when it found no
+	// problem (Update starts from them), and the paths Forget was told
+	// about since.
+	listed []string
+	clean  bool
+	dirty  map[string]bool
 }
 
 type cached struct {
@@ -246,13 +254,86 @@ type cached struct {
 func (c *Cache) Dir(fsys fs.FS) (*Project, diag.List) { return dir(fsys, c, false) }
 
 // Forget drops the documents at these paths (slash-separated, relative to
-// the publication), so that the next Dir reads them again.
+// the publication), so that the next Dir reads them again, and tells
+// Update that the files or folders at these paths changed.
 func (c *Cache) Forget(paths ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.dirty == nil {
+		c.dirty = map[string]bool{}
+	}
 	for _, p := range paths {
 		delete(c.docs, p)
+		c.dirty[p] = true
 	}
+}
+
+// Update is Dir for a program that tells the cache every change (Forget,
+// as a watcher reports them): it lists no folder and looks at no file but
+// the configuration and the documents at the paths forgotten since the last
+// Dir or Update, and reuses the others as the last call left them. ok is
+// false, and Dir must be used, when that may not give what Dir would: no
+// Dir before, a problem in the last one, or a folder among the paths (a
+// folder created, deleted or renamed, or changes a watcher could not name).
+func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.clean {
+		return nil, nil, false
+	}
+	listed := slices.Clone(c.listed)
+	for _, path := range slices.Sorted(maps.Keys(c.dirty)) {
+		i, known := slices.BinarySearch(listed, path)
+		st, err := fs.Stat(fsys, path)
+		switch {
+		case err == nil && st.IsDir():
+			return nil, nil, false
+		case err == nil:
+			if IsDocument(path) && !known {
+				listed = slices.Insert(listed, i, path)
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			if known {
+				listed = slices.Delete(listed, i, i+1)
+			} else if i < len(listed) && strings.HasPrefix(listed[i], path+"/") {
+				return nil, nil, false // a folder of documents gone
+			}
+		default:
+			return nil, nil, false
+		}
+	}
+	p = &Project{}
+	p.Config, errs = ReadConfig(fsys)
+	if len(listed) == 0 {
+		return nil, nil, false // Dir reports it
+	}
+	docs := make([]*Doc, len(listed))
+	derrs := make([]*diag.Error, len(listed))
+	infos := make([]fs.FileInfo, len(listed))
+	parallel.For(len(listed), func(i int) {
+		path := listed[i]
+		if e, ok := c.docs[path]; ok && !c.dirty[path] {
+			docs[i] = e.doc
+			return
+		}
+		if info, err := fs.Stat(fsys, path); err == nil {
+			infos[i] = info
+		}
+		docs[i], derrs[i] = ReadDoc(fsys, path)
+	})
+	for i, path := range listed {
+		if derrs[i] != nil {
+			errs = append(errs, derrs[i])
+			continue
+		}
+		p.Docs = append(p.Docs, docs[i])
+		if infos[i] != nil {
+			c.docs[path] = cached{size: infos[i].Size(), mod: infos[i].ModTime(), doc: docs[i]}
+		}
+	}
+	c.listed, c.clean = listed, !slices.ContainsFunc(derrs, func(e *diag.Error) bool { return e != nil })
+	clear(c.dirty)
+	return p, errs, true
 }
 
 // ReadConfig reads and parses the configuration file of the publication in
@@ -291,6 +372,7 @@ func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
 	p := &Project{}
 	var errs diag.List
 	p.Config, errs = ReadConfig(fsys)
+	cfgErrs := len(errs)
 
 	var paths []string
 	entries := map[string]fs.DirEntry{} // for the cache: size and time
@@ -346,6 +428,12 @@ func dir(fsys fs.FS, cache *Cache, deferMeta bool) (*Project, diag.List) {
 			continue
 		}
 		p.Docs = append(p.Docs, docs[i])
+	}
+	if cache != nil {
+		cache.mu.Lock()
+		cache.listed, cache.clean = paths, len(errs) == cfgErrs && len(paths) > 0
+		clear(cache.dirty)
+		cache.mu.Unlock()
 	}
 	return p, errs
 }

@@ -182,7 +182,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	start := time.Now()
 	s.cache.Docs.Forget(b.Paths...)
-	cfg := build.Config{Source: s.root.FS(), LazyData: true, Cache: &s.cache}
+	cfg := build.Config{Source: s.root.FS(), LazyData: true, Cache: &s.cache, Told: b.Paths != nil}
 	var prep *build.Prepared
 	var errs diag.List
 	how := "" // what was done again, for the log
