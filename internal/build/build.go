@@ -230,6 +230,43 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
 }
 
+// Problems returns, quickly, the problems that the files at paths, changed
+// since p was prepared, show on their own: a document or configuration
+// that cannot be read or parsed, or the problems of a document read alone
+// and of its texts (resolve.Problems). Prepare, after Patch refused the
+// change, reports them too, with the problems between documents: the
+// preview shows these first. nil when it finds none.
+func (p *Prepared) Problems(cfg Config, paths []string) diag.List {
+	var docs []*load.Doc
+	var errs diag.List
+	for _, path := range slices.Compact(slices.Sorted(slices.Values(paths))) {
+		switch {
+		case path == load.ConfigFile:
+			_, cerrs := load.ReadConfig(cfg.Source)
+			errs = append(errs, cerrs...)
+		case load.IsDocument(path):
+			if _, err := fs.Stat(cfg.Source, path); errors.Is(err, fs.ErrNotExist) {
+				continue // deleted
+			}
+			d, err := load.ReadDoc(cfg.Source, path)
+			if err != nil {
+				errs = append(errs, err)
+			} else if d != nil {
+				docs = append(docs, d)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		// Prepare reports nothing that may follow from a file it could
+		// not read.
+		errs.Sort()
+		return errs
+	}
+	ropts := p.ropts
+	ropts.Exists = existsIn(cfg.Source)
+	return resolve.Problems(p.Plan, docs, ropts)
+}
+
 // sameSections reports whether a and b have the same front and back
 // sections, from the same files, in the same order.
 func sameSections(a, b *plan.Plan) bool {

@@ -204,6 +204,22 @@ func FuzzPatch(f *testing.F) {
 		}
 		patched, ok := prep.Patch(ctx, Config{Source: edited, LazyData: true, Cache: &Cache{}}, []string{path})
 		if !ok {
+			// What the preview shows at once is what the full build
+			// reports.
+			quick := prep.Problems(Config{Source: edited}, []string{path})
+			if len(quick) == 0 {
+				return
+			}
+			_, full := Prepare(ctx, Config{Source: edited})
+			reported := map[string]bool{}
+			for _, e := range full {
+				reported[e.Error()] = true
+			}
+			for _, e := range quick {
+				if !reported[e.Error()] {
+					t.Fatalf("Problems finds %q in %s, which the full build does not report:\n%v", e.Error(), path, full.Err())
+				}
+			}
 			return
 		}
 		sameAsBuild(t, patched, edited, path)

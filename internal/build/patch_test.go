@@ -602,3 +602,72 @@ func TestPatchInLongSequences(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsAreTheFullBuilds breaks documents in ways Patch refuses and
+// checks that Problems, from the changed files alone, finds exactly what
+// Prepare finds on the whole publication; and, where Prepare finds more
+// (problems between documents), nothing Prepare does not.
+func TestProblemsAreTheFullBuilds(t *testing.T) {
+	base, _ := smallFS(t)
+	ctx := context.Background()
+	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	const alpha, beta, fw = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md", "content/front/foreword.md"
+	for _, c := range []struct {
+		why   string
+		edits []edit
+		all   bool // Problems finds all Prepare finds
+	}{
+		{"an unknown reference", []edit{{beta, "Beta builds", "Beta, see [](ref:objective-9.9), builds"}}, true},
+		{"a reference to itself", []edit{{beta, "Beta builds", "Beta, see [](ref:objective-1.2), builds"}}, true},
+		{"an unknown key", []edit{{beta, "\ntitle:", "\ntitel: \"T\"\ntitle:"}}, true},
+		{"a title missing", []edit{{beta, "title: \"Beta\"\n", ""}}, true},
+		{"invalid front matter", []edit{{beta, `title: "Beta"`, `title: "Beta`}}, true},
+		{"an image not found", []edit{{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/none.png\"\n    alt: \"None.\"\n"}}, true},
+		{"a problem in a section and in an objective", []edit{
+			{fw, "This plan", "This [plan](ref:nothing) plan"},
+			{beta, "Beta builds", "Beta, see [](ref:objective-9.9), builds"},
+		}, true},
+		{"a reference to an objective added in the same save", []edit{
+			{"content/goal-1/1.3-delta.md", "", strings.Replace(delta, "Make delta happen", "Make [delta](ref:nothing-at-all) happen", 1)},
+			{beta, "Beta builds", "Beta, see [](ref:objective-1.3), builds"},
+		}, true},
+		{"invalid front matter and an unknown reference", []edit{
+			{beta, `title: "Beta"`, `title: "Beta`},
+			{fw, "This plan", "This [plan](ref:nothing) plan"},
+		}, false},
+		{"an ID defined twice", []edit{{beta, `number: "1.2"`, `number: "1.1"`}}, false},
+		{"an activity others refer to removed", []edit{{beta, "  - \"Measure beta.\"\n", ""}}, false},
+		{"the configuration with an unknown key", []edit{{"stratpub.yaml", "language: en", "langauge: en"}}, false},
+	} {
+		source := maps.Clone(base)
+		var paths []string
+		for _, e := range c.edits {
+			change(t, source, []edit{e})
+			paths = append(paths, e.path)
+		}
+		cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
+		if _, ok := prep.Patch(ctx, cfg, paths); ok {
+			t.Fatalf("%s: Patch took it", c.why)
+		}
+		quick := prep.Problems(cfg, paths)
+		_, full := Prepare(ctx, Config{Source: source})
+		if len(full) == 0 {
+			t.Fatalf("%s: the full build took it", c.why)
+		}
+		fullSet := map[string]bool{}
+		for _, e := range full {
+			fullSet[e.Error()] = true
+		}
+		for _, e := range quick {
+			if !fullSet[e.Error()] {
+				t.Errorf("%s: Problems finds %q, which the full build does not", c.why, e.Error())
+			}
+		}
+		if c.all && len(quick) != len(full) {
+			t.Errorf("%s: Problems finds %d problems, the full build %d:\n%v\n%v", c.why, len(quick), len(full), quick.Err(), full.Err())
+		}
+	}
+}

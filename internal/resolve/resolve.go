@@ -209,26 +209,9 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 			r.opts.Partial = true
 			continue
 		}
-		f := newFields(d, d.Meta, "document", &r.errs)
-		typ := f.str("type", false, "objective")
-		if typ == "section" || typ == "goal" || typ == "objective" {
-			f.what = typ
-		}
-		switch typ {
-		case "section":
-			r.section(d, f)
-		case "goal":
-			r.goal(d, f)
-		case "objective":
-			if o := r.objective(d, f); o != nil {
-				objs = append(objs, o)
-				numPos[o] = f.pos("number")
-			}
-		case "":
-			r.errs.Add(d.Pos(d.Meta), "missing \"type\" in front matter", "add \"type: section\", \"type: goal\" or \"type: objective\"")
-		default:
-			r.errs.Add(f.pos("type"), fmt.Sprintf("unknown document type %q", typ),
-				"use one of: section, goal, objective"+suggest(typ, []string{"section", "goal", "objective"}))
+		if o, pos := r.document(d); o != nil {
+			objs = append(objs, o)
+			numPos[o] = pos
 		}
 		if release {
 			d.ReleaseMeta() // everything the plan needs of it is read
@@ -244,6 +227,32 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 		return nil, r.errs
 	}
 	return r.p, nil
+}
+
+// document reads the front matter of d into the plan. It returns the
+// objective d defines, if it is one, and where its number is.
+func (r *resolver) document(d *load.Doc) (*plan.Objective, diag.Pos) {
+	f := newFields(d, d.Meta, "document", &r.errs)
+	typ := f.str("type", false, "objective")
+	if typ == "section" || typ == "goal" || typ == "objective" {
+		f.what = typ
+	}
+	switch typ {
+	case "section":
+		r.section(d, f)
+	case "goal":
+		r.goal(d, f)
+	case "objective":
+		if o := r.objective(d, f); o != nil {
+			return o, f.pos("number")
+		}
+	case "":
+		r.errs.Add(d.Pos(d.Meta), "missing \"type\" in front matter", "add \"type: section\", \"type: goal\" or \"type: objective\"")
+	default:
+		r.errs.Add(f.pos("type"), fmt.Sprintf("unknown document type %q", typ),
+			"use one of: section, goal, objective"+suggest(typ, []string{"section", "goal", "objective"}))
+	}
+	return nil, diag.Pos{}
 }
 
 func suggest(s string, options []string) string {

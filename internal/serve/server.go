@@ -188,6 +188,15 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	how := "" // what was done again, for the log
 	prev := s.snap.Load()
 	failing := s.fail.Load() != nil
+	var shown diag.List // problems shown before Prepare ended
+	// Rebuilt hears of the rebuild before the pages do, so that whoever
+	// waits for an event knows how the rebuild went when it arrives.
+	tell := func(e event, errs diag.List) {
+		if s.opts.Rebuilt != nil {
+			s.opts.Rebuilt(b.Paths, errs)
+		}
+		s.hub.send(e)
+	}
 	switch {
 	case prev != nil && !failing && themeOnly(b.Paths):
 		// The plan cannot have changed: render it again with the new theme.
@@ -215,6 +224,13 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 				}
 			}
 		} else {
+			// Problems the changed files show on their own are shown at
+			// once; Prepare, which takes a while on a large publication,
+			// then reports them all.
+			if shown = prev.prep.Problems(cfg, paths); len(shown) > 0 {
+				s.fail.Store(&failure{errs: shown, overlay: overlay(shown, s.root.FS(), true)})
+				tell(event{name: "reload", data: "{}"}, shown)
+			}
 			prep, errs = build.Prepare(ctx, cfg)
 		}
 	default:
@@ -222,14 +238,6 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	}
 	if ctx.Err() != nil {
 		return
-	}
-	// Rebuilt hears of the rebuild before the pages do, so that whoever
-	// waits for an event knows how the rebuild went when it arrives.
-	tell := func(e event) {
-		if s.opts.Rebuilt != nil {
-			s.opts.Rebuilt(b.Paths, errs)
-		}
-		s.hub.send(e)
 	}
 	changed := strings.Join(b.Paths, ", ")
 	if len(errs) > 0 {
@@ -243,13 +251,16 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 			fmt.Fprintln(s.log, e.Error())
 		}
 		fmt.Fprintf(s.log, "%d error%s; still serving the last good version\n", len(errs), plural(len(errs)))
-		tell(event{name: "reload", data: "{}"})
+		if !slices.EqualFunc(errs, shown, func(a, b *diag.Error) bool { return a.Error() == b.Error() }) {
+			tell(event{name: "reload", data: "{}"}, errs)
+		}
 		return
 	}
 	s.since, s.sinceAll = nil, false
 	cur := newSnapshot(prep)
 	old := s.snap.Swap(cur)
-	wasFailing := s.fail.Swap(nil) != nil
+	s.fail.Store(nil)
+	wasFailing := failing
 	switch {
 	case b.Paths == nil:
 		fmt.Fprintf(s.log, "built %d files in %d ms\n", cur.prep.Renderer.Count(), time.Since(start).Milliseconds())
@@ -260,10 +271,10 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	}
 	if old != nil && !wasFailing && cssOnly(b.Paths) {
 		data, _ := json.Marshal(cssChanges(old, cur))
-		tell(event{name: "css", data: string(data)})
+		tell(event{name: "css", data: string(data)}, nil)
 		return
 	}
-	tell(event{name: "reload", data: "{}"})
+	tell(event{name: "reload", data: "{}"}, nil)
 }
 
 // themeOnly reports whether every changed path is a template or an asset

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratpub/stratpub/internal/build"
+	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/sitetest"
 )
 
@@ -677,4 +679,69 @@ func TestEventStreamsBounded(t *testing.T) {
 		cancels[i]()
 		<-dones[i]
 	}
+}
+
+// TestProblemsShownAtOnce breaks a document in several ways and checks
+// that the first report of each save, made from the changed document alone
+// before the full rebuild ends, already holds every problem the full
+// rebuild (and stratpub check) reports, worded and positioned the same:
+// the overlay does not change when the full rebuild ends.
+func TestProblemsShownAtOnce(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	for len(l.rebuilt) > 0 {
+		<-l.rebuilt // the first build's
+	}
+	obj := l.read(objFile)
+	figure := "    image: \"\"\n    alt: \"\""
+	for _, c := range []struct{ name, text string }{
+		{"an unknown reference", obj + "\nSee [this](ref:objective-9.9).\n"},
+		{"a reference to itself", obj + "\nSee [](ref:objective-1.3).\n"},
+		{"an unknown key", strings.Replace(obj, "\ntitle:", "\ntitel: \"Typo\"\ntitle:", 1)},
+		{"a title missing", regexp.MustCompile(`(?m)^title: .*\n`).ReplaceAllString(obj, "")},
+		{"invalid front matter", strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Secure and Compliant Trade`, 1)},
+		{"an image not found", strings.Replace(obj, figure, "    image: \"images/none.png\"\n    alt: \"A truck.\"", 1)},
+		{"an unknown reference in an outcome", strings.Replace(obj, `"Trade is safe and secure."`, `"Trade is safe; see [](ref:outcome-9.9.9)."`, 1)},
+	} {
+		if c.text == obj {
+			t.Fatalf("%s: the edit changes nothing", c.name)
+		}
+		l.write(objFile, c.text)
+		if e := l.event(); e != "reload" {
+			t.Fatalf("%s: event %q", c.name, e)
+		}
+		var reports []diag.List
+		reports = append(reports, <-l.rebuilt)
+	quiet:
+		for {
+			select {
+			case errs := <-l.rebuilt:
+				reports = append(reports, errs)
+			case <-l.events:
+			case <-time.After(500 * time.Millisecond):
+				break quiet
+			}
+		}
+		full, errs := build.Prepare(context.Background(), build.Config{Source: os.DirFS(l.dir)})
+		if full != nil || len(errs) == 0 {
+			t.Fatalf("%s: the full build took it", c.name)
+		}
+		errs.Sort()
+		want := describeErrs(errs)
+		if len(reports) != 1 || describeErrs(reports[0]) != want {
+			var got []string
+			for _, r := range reports {
+				got = append(got, describeErrs(r))
+			}
+			t.Errorf("%s: reported %q; want one report, %q", c.name, got, want)
+		}
+		l.fix(objFile, obj, "objectives/1.3/")
+	}
+}
+
+func describeErrs(errs diag.List) string {
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString(e.Error() + "\n")
+	}
+	return b.String()
 }
