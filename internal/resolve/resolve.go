@@ -380,7 +380,7 @@ func (r *resolver) figures(d *load.Doc, f *fields, owner string) []*plan.Figure 
 	for i, it := range items {
 		ff := newFields(d, it, "figure", &r.errs)
 		fig := &plan.Figure{
-			ID:      fmt.Sprintf("%sfigure-%d", owner, i+1),
+			ID:      owner + "figure-" + strconv.Itoa(i+1),
 			Caption: ff.str("caption", false, ""),
 			Credit:  ff.str("credit", false, ""),
 			Image:   ff.str("image", false, ""),
@@ -450,7 +450,7 @@ func (r *resolver) goal(d *load.Doc, f *fields) {
 	n, ok := f.integer("number", true, "1")
 	g.Name = f.str("name", true, "MISSION")
 	g.Statement = f.str("statement", true, "\"Protect the American people.\"")
-	g.Figures = r.figures(d, f, fmt.Sprintf("goal-%d-", n))
+	g.Figures = r.figures(d, f, "goal-"+strconv.Itoa(n)+"-")
 	f.done()
 	if !ok {
 		return
@@ -460,7 +460,8 @@ func (r *resolver) goal(d *load.Doc, f *fields) {
 		return
 	}
 	g.Number = n
-	g.Ref = plan.Ref{ID: fmt.Sprintf("goal-%d", n), Kind: "goal", Title: fmt.Sprintf("Goal %d: %s", n, g.Name), Page: fmt.Sprintf("goals/%d/index.html", n)}
+	ns := strconv.Itoa(n)
+	g.Ref = plan.Ref{ID: "goal-" + ns, Kind: "goal", Title: "Goal " + ns + ": " + g.Name, Page: "goals/" + ns + "/index.html"}
 	if !r.define(&g.Ref, f.pos("number")) {
 		return
 	}
@@ -494,7 +495,7 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 		r.errs.Add(f.pos("goal"), fmt.Sprintf("objective %s is numbered under goal %d but says goal: %d", num, gn, goalKey),
 			fmt.Sprintf("renumber it %d.N, or set goal: %d", goalKey, gn))
 	}
-	o.Ref = plan.Ref{ID: "objective-" + num, Kind: "objective", Title: fmt.Sprintf("Objective %s: %s", num, o.Title), Page: "objectives/" + num + "/index.html"}
+	o.Ref = plan.Ref{ID: "objective-" + num, Kind: "objective", Title: "Objective " + num + ": " + o.Title, Page: "objectives/" + num + "/index.html"}
 	if !r.define(&o.Ref, f.pos("number")) {
 		return nil
 	}
@@ -508,8 +509,9 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 		}
 		for i, t := range texts {
 			it := &plan.Item{N: i + 1, Objective: o, Text: t}
-			id := fmt.Sprintf("%s-%s.%d", kind, num, i+1)
-			it.Ref = plan.Ref{ID: id, Kind: kind, Title: fmt.Sprintf("%s %s.%d", title, num, i+1), Page: o.Ref.Page, Fragment: id}
+			n := num + "." + strconv.Itoa(i+1)
+			id := kind + "-" + n
+			it.Ref = plan.Ref{ID: id, Kind: kind, Title: title + " " + n, Page: o.Ref.Page, Fragment: id}
 			r.define(&it.Ref, f.pos(key))
 			var node *yaml.Node
 			for _, n := range nodes { // the node holding this text
