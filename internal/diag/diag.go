@@ -144,14 +144,26 @@ func Closest(s string, candidates []string, n int) []string {
 	}
 	var all []scored
 	limit := len(s)/3 + 1
+	ls := strings.ToLower(s)
+	var rows []int // distance's, reused
 	for _, c := range candidates {
-		d := distance(strings.ToLower(s), strings.ToLower(c))
-		if strings.Contains(strings.ToLower(c), strings.ToLower(s)) && s != "" {
-			d = min(d, 1)
+		lc := strings.ToLower(c)
+		var d int
+		switch {
+		case ls != "" && strings.Contains(lc, ls):
+			// Contained: 0 if the same, else at most 1.
+			d = 1
+			if lc == ls {
+				d = 0
+			}
+		case abs(len(lc)-len(ls)) > limit:
+			continue // the distance is at least the difference in length
+		default:
+			if d = distance(ls, lc, limit, &rows); d > limit {
+				continue
+			}
 		}
-		if d <= limit {
-			all = append(all, scored{c, d})
-		}
+		all = append(all, scored{c, d})
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].d != all[j].d {
@@ -166,21 +178,38 @@ func Closest(s string, candidates []string, n int) []string {
 	return out
 }
 
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// distance is the Levenshtein distance between a and b, in bytes, or a
+// number above limit as soon as it must exceed limit. rows holds the two
+// rows it works in, for the next call.
+func distance(a, b string, limit int, rows *[]int) int {
+	if cap(*rows) < 2*(len(b)+1) {
+		*rows = make([]int, 2*(len(b)+1))
+	}
+	r := (*rows)[:2*(len(b)+1)]
+	prev, cur := r[:len(b)+1], r[len(b)+1:]
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		low := cur[0]
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low > limit {
+			return limit + 1 // no row gets smaller
 		}
 		prev, cur = cur, prev
 	}
