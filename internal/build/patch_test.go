@@ -18,13 +18,7 @@ import (
 // and next links, the navigation and the indexes.
 func TestPatchTakesTitles(t *testing.T) {
 	base, _ := smallFS(t)
-	cases := []struct {
-		name  string
-		start []edit   // made before preparing
-		edits [][]edit // one Patch per step
-		show  string   // a page of the last step, which must hold want
-		want  string
-	}{
+	cases := []patchCase{
 		{"objective title, referred to by an empty link",
 			nil, [][]edit{{{"content/goal-1/1.2-beta.md", `title: "Beta"`, `title: "Better beta"`}}},
 			"objectives/1.1/index.html", "Objective 1.2: Better beta"},
@@ -62,6 +56,23 @@ func TestPatchTakesTitles(t *testing.T) {
 			},
 			"objectives/1.1/index.html", "Objective 1.2: Best beta"},
 	}
+	runPatchCases(t, base, cases)
+}
+
+// patchCase is an edit sequence for patchInSteps: the edits start made
+// before preparing, one Patch per step of edits, and a page of the last
+// step that must hold want.
+type patchCase struct {
+	name  string
+	start []edit
+	edits [][]edit
+	show  string
+	want  string
+}
+
+// runPatchCases runs each case with patchInSteps, as a subtest.
+func runPatchCases(t *testing.T, base fstest.MapFS, cases []patchCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
 	}
@@ -227,13 +238,7 @@ Text of the annex. See [](ref:goal-1).
 func TestPatchTakesNewDocuments(t *testing.T) {
 	base, _ := smallFS(t)
 	const d, a = "content/goal-1/1.3-delta.md", "content/back/annex.md"
-	cases := []struct {
-		name  string
-		start []edit
-		edits [][]edit
-		show  string
-		want  string
-	}{
+	cases := []patchCase{
 		{"an objective added", nil, [][]edit{{{d, "", delta}}}, "objectives/2.1/index.html", `<span class="num">1.3</span> Delta`},
 		{"an objective added, in the goal's page", nil, [][]edit{{{d, "", delta}}}, "goals/1/index.html", "Delta"},
 		{"an objective added, referring to others", nil, [][]edit{{{d, "", delta}}}, "foreword/index.html", "Key activity 1.3.1"},
@@ -259,9 +264,7 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
 		}}, "objectives/1.3/index.html", "Goal 1: FIRST"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
-	}
+	runPatchCases(t, base, cases)
 }
 
 // TestPatchTakesSectionsMoved changes the order and matter of sections,
@@ -273,13 +276,7 @@ func TestPatchTakesSectionsMoved(t *testing.T) {
 	base, _ := smallFS(t)
 	const fw, a = "content/front/foreword.md", "content/back/annex.md"
 	order := func(file, from, to string) edit { return edit{file, "order: " + from, "order: " + to} }
-	cases := []struct {
-		name  string
-		start []edit
-		edits [][]edit
-		show  string
-		want  string
-	}{
+	cases := []patchCase{
 		{"a front section's order, no move", nil, [][]edit{{order(fw, "10", "11")}}, "index.html", "Foreword"},
 		{"a back section moved before another", []edit{{a, "", annex}}, [][]edit{{order(a, "99", "1")}}, "print/index.html", "Annex"},
 		{"a section moved to the back", nil, [][]edit{{{fw, "matter: front", "matter: back"}}}, "print/index.html", "Foreword"},
@@ -293,9 +290,7 @@ func TestPatchTakesSectionsMoved(t *testing.T) {
 			{{a, "matter: front", "matter: back"}},
 		}, "print/index.html", "Annex"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
-	}
+	runPatchCases(t, base, cases)
 }
 
 // TestPatchTakesImages adds and changes images and the figures that show
@@ -307,13 +302,7 @@ func TestPatchTakesImages(t *testing.T) {
 	const alpha, fw = "content/goal-1/1.1-alpha.md", "content/front/foreword.md"
 	withImage := edit{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people at a desk.\"\n"}
 	photo := func(name, data string) edit { return edit{name, "", data} }
-	cases := []struct {
-		name  string
-		start []edit
-		edits [][]edit
-		show  string
-		want  string
-	}{
+	cases := []patchCase{
 		{"an image added under images/", nil, [][]edit{{photo("images/new.png", "new image")}}, "images/new.png", "new image"},
 		{"an image changed", []edit{photo("images/alpha.png", "first")}, [][]edit{{photo("images/alpha.png", "second")}}, "images/alpha.png", "second"},
 		{"an image shown by a figure, changed", []edit{photo("images/alpha.png", "first"), withImage}, [][]edit{{photo("images/alpha.png", "second")}}, "images/alpha.png", "second"},
@@ -332,9 +321,7 @@ func TestPatchTakesImages(t *testing.T) {
 			{{alpha, `title: "Alpha"`, `title: "Alpha prime"`}, photo("images/beta.png", "beta")},
 		}, "images/alpha.png", "second"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
-	}
+	runPatchCases(t, base, cases)
 }
 
 // TestPatchTakesConfiguration edits the configuration, alone, with a
@@ -344,13 +331,7 @@ func TestPatchTakesImages(t *testing.T) {
 func TestPatchTakesConfiguration(t *testing.T) {
 	base, _ := smallFS(t)
 	const c = "stratpub.yaml"
-	cases := []struct {
-		name  string
-		start []edit
-		edits [][]edit
-		show  string
-		want  string
-	}{
+	cases := []patchCase{
 		{"the title", nil, [][]edit{{{c, `title: "Example Plan 2030"`, `title: "Better Plan 2030"`}}}, "objectives/1.2/index.html", "Better Plan 2030"},
 		{"the vision and mission", nil, [][]edit{{
 			{c, `vision: "A safer example."`, `vision: "A much safer example."`},
@@ -381,9 +362,7 @@ func TestPatchTakesConfiguration(t *testing.T) {
 			{{c, `title: "Safety"`, `title: "Security"`}},
 		}, "objectives/1.1/index.html", "Best Plan 2030"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { patchInSteps(t, base, c.start, c.edits, c.show, c.want) })
-	}
+	runPatchCases(t, base, cases)
 }
 
 // TestPatchRefuses checks that Patch leaves to Prepare the edits that
@@ -497,6 +476,26 @@ func TestPatchInLongSequences(t *testing.T) {
 		}
 		states := map[string]*state{}
 		patched, comings := 0, 0
+		// apply patches prep with the edit of path made in source, as the
+		// preview does, and checks the result against a full build, or
+		// prepares it all again when Patch refuses. took says Patch took
+		// it, built that the site is the edited one (Prepare found no
+		// problem).
+		apply := func(path, edit string) (took, built bool) {
+			cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
+			if next, ok := prep.Patch(ctx, cfg, []string{path}); ok {
+				patched++
+				sameAsBuild(t, next, source, edit)
+				prep = next
+				return true, true
+			}
+			next, errs := Prepare(ctx, cfg)
+			if len(errs) > 0 {
+				return false, false
+			}
+			prep = next
+			return false, true
+		}
 		// Objective 1.3 comes and goes, after the last of goal 1, and so
 		// does a back section.
 		extra := map[string]string{"content/goal-1/1.3-delta.md": delta, "content/back/annex.md": annex}
@@ -516,20 +515,12 @@ func TestPatchInLongSequences(t *testing.T) {
 					delete(source, d)
 				}
 				delete(states, d)
-				cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
-				if next, ok := prep.Patch(ctx, cfg, []string{d}); ok {
-					patched++
+				took, built := apply(d, fmt.Sprintf("%s added or deleted, step %d of seed %d", d, step, seed))
+				if took {
 					comings++
-					sameAsBuild(t, next, source, fmt.Sprintf("%s added or deleted, step %d of seed %d", d, step, seed))
-					prep = next
-					continue
-				}
-				next, errs := Prepare(ctx, cfg)
-				if len(errs) > 0 {
+				} else if !built {
 					source = before // the author puts it back
-					continue
 				}
-				prep = next
 				continue
 			}
 			if source[path] == nil {
@@ -578,21 +569,11 @@ func TestPatchInLongSequences(t *testing.T) {
 			}
 			source = maps.Clone(source)
 			source[path] = &fstest.MapFile{Data: []byte(text)}
-			cfg := Config{Source: source, LazyData: true, Cache: &Cache{}}
-			if next, ok := prep.Patch(ctx, cfg, []string{path}); ok {
-				patched++
-				sameAsBuild(t, next, source, fmt.Sprintf("%s, step %d of seed %d", path, step, seed))
-				prep = next
-				continue
-			}
-			next, errs := Prepare(ctx, cfg)
-			if len(errs) > 0 {
+			if _, built := apply(path, fmt.Sprintf("%s, step %d of seed %d", path, step, seed)); !built {
 				// An edit with a problem (a link from an item to itself):
 				// the author undoes it.
 				*st, source = was, before
-				continue
 			}
-			prep = next
 		}
 		if patched < steps/2 {
 			t.Errorf("seed %d: Patch took %d edits of %d", seed, patched, steps)

@@ -12,16 +12,7 @@ import (
 
 func TestCacheRereadsOnlyChangedFiles(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, data string) { writeIn(t, dir, name, data) }
 	write(ConfigFile, "title: T\n")
 	write("content/a.md", "---\ntype: goal\n---\nA\n")
 	write("content/b.md", "---\ntype: goal\n---\nB\n")
@@ -75,16 +66,7 @@ func TestCacheRereadsOnlyChangedFiles(t *testing.T) {
 // or renamed, or a problem before.
 func TestCacheUpdate(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, data string) { writeIn(t, dir, name, data) }
 	remove := func(name string) {
 		t.Helper()
 		if err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
@@ -159,5 +141,18 @@ func TestCacheUpdate(t *testing.T) {
 		if got := describe(p, errs); got != want {
 			t.Fatalf("%s: the cache gives\n%s\nDir gives\n%s", s.name, got, want)
 		}
+	}
+}
+
+// writeIn writes data to the file name (slash-separated) under dir,
+// making its folders.
+func writeIn(t *testing.T, dir, name, data string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

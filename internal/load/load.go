@@ -312,7 +312,7 @@ func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 	infos := make([]fs.FileInfo, len(listed))
 	parallel.For(len(listed), func(i int) {
 		path := listed[i]
-		if e, ok := c.docs[path]; ok && !c.dirty[path] {
+		if e, ok := c.docs[path]; ok { // Forget dropped the changed ones
 			docs[i] = e.doc
 			return
 		}

@@ -35,8 +35,7 @@ func Problems(p *plan.Plan, docs []*load.Doc, opts Options) diag.List {
 		}
 	}
 	for i, d := range docs {
-		r := &resolver{opts: opts, p: &plan.Plan{Pub: p.Pub, Refs: map[string]*plan.Ref{}},
-			ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+		r := aloneResolver(opts, p.Pub)
 		if d.Meta != nil {
 			r.document(d)
 		}
@@ -59,11 +58,9 @@ func Problems(p *plan.Plan, docs []*load.Doc, opts Options) diag.List {
 		if !ok {
 			return markdown.Target{}, false
 		}
-		return markdown.Target{URL: t.URL(), Title: t.Title}, true
+		return targetOf(t), true
 	}
-	exists := func(path string) bool {
-		return load.Clean(path) && opts.Exists != nil && opts.Exists(path)
-	}
+	exists := opts.asset
 	allIDs := sync.OnceValue(func() []string {
 		ids := make([]string, 0, len(p.Refs)+len(own))
 		for id := range p.Refs {

@@ -3,7 +3,6 @@ package resolve
 import (
 	"maps"
 
-	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/plan"
 )
@@ -27,8 +26,7 @@ func Reconfig(p *plan.Plan, d *load.Doc, opts Options) (np *plan.Plan, ok bool) 
 	if d == nil || d.Meta == nil {
 		return nil, false
 	}
-	r := &resolver{opts: opts, p: &plan.Plan{Refs: map[string]*plan.Ref{}},
-		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	r := aloneResolver(opts, plan.Publication{})
 	r.config(d)
 	pub := r.p.Pub
 	if len(r.errs) > 0 || pub.AllowRawHTML != p.Pub.AllowRawHTML || len(pub.Priorities) != len(p.Pub.Priorities) {

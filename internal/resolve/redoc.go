@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stratpub/stratpub/internal/diag"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/plan"
@@ -229,8 +228,7 @@ func (x *redoer) remove(path string) (*redone, bool) {
 // resolver returns a resolver for one document read alone, with the
 // publication of x's plan.
 func (x *redoer) resolver() *resolver {
-	return &resolver{opts: x.opts, p: &plan.Plan{Pub: x.p.Pub, Refs: map[string]*plan.Ref{}},
-		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+	return aloneResolver(x.opts, x.p.Pub)
 }
 
 // edge is a reference from the item From to the ID To.
@@ -320,15 +318,13 @@ func (x *redoer) convert() bool {
 		}
 	}
 	conv := markdown.New(p.Pub.AllowRawHTML)
-	exists := func(path string) bool {
-		return load.Clean(path) && x.opts.Exists != nil && x.opts.Exists(path)
-	}
+	exists := x.opts.asset
 	lookup := func(id string) (markdown.Target, bool) {
 		t, ok := x.refs[id]
 		if !ok {
 			return markdown.Target{}, false
 		}
-		return markdown.Target{URL: t.URL(), Title: t.Title}, true
+		return targetOf(t), true
 	}
 	mine := map[string]*redone{} // the items of the documents read, by ID, before and now
 	x.mine = mine

@@ -229,6 +229,24 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	return r.p, nil
 }
 
+// aloneResolver returns a resolver for one document read on its own, with
+// the publication pub (Redoc, Reconfig, Problems).
+func aloneResolver(opts Options, pub plan.Publication) *resolver {
+	return &resolver{opts: opts, p: &plan.Plan{Pub: pub, Refs: map[string]*plan.Ref{}},
+		ids: map[string]diag.Pos{}, pageOf: map[string]diag.Pos{}, goalNum: map[int]*plan.Goal{}}
+}
+
+// asset reports whether a text may show the file at path
+// (markdown.Env.Asset): a clean path to a file that exists.
+func (o Options) asset(path string) bool {
+	return load.Clean(path) && o.Exists != nil && o.Exists(path)
+}
+
+// targetOf is what a link to ref shows (markdown.Env.Ref).
+func targetOf(ref *plan.Ref) markdown.Target {
+	return markdown.Target{URL: ref.URL(), Title: ref.Title}
+}
+
 // document reads the front matter of d into the plan. It returns the
 // objective d defines, if it is one, and where its number is.
 func (r *resolver) document(d *load.Doc) (*plan.Objective, diag.Pos) {
@@ -700,11 +718,9 @@ func (r *resolver) convert() {
 		if !ok {
 			return markdown.Target{}, false
 		}
-		return markdown.Target{URL: t.URL(), Title: t.Title}, true
+		return targetOf(t), true
 	}
-	exists := func(p string) bool {
-		return load.Clean(p) && r.opts.Exists != nil && r.opts.Exists(p)
-	}
+	exists := r.opts.asset
 	// Every ID, sorted, to suggest the closest to an unknown one.
 	allIDs := sync.OnceValue(func() []string {
 		ids := make([]string, 0, len(refs))

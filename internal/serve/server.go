@@ -260,16 +260,15 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 	cur := newSnapshot(prep)
 	old := s.snap.Swap(cur)
 	s.fail.Store(nil)
-	wasFailing := failing
 	switch {
 	case b.Paths == nil:
 		fmt.Fprintf(s.log, "built %d files in %d ms\n", cur.prep.Renderer.Count(), time.Since(start).Milliseconds())
-	case wasFailing:
+	case failing:
 		fmt.Fprintf(s.log, "fixed; rebuilt in %d ms (%s%s)\n", time.Since(start).Milliseconds(), changed, how)
 	default:
 		fmt.Fprintf(s.log, "rebuilt in %d ms (%s%s)\n", time.Since(start).Milliseconds(), changed, how)
 	}
-	if old != nil && !wasFailing && cssOnly(b.Paths) {
+	if old != nil && !failing && cssOnly(b.Paths) {
 		data, _ := json.Marshal(cssChanges(old, cur))
 		tell(event{name: "css", data: string(data)}, nil)
 		return

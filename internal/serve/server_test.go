@@ -211,17 +211,25 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 // lastRebuild returns what the last rebuild in a server log did again,
 // as the log says after "; ": "documents only", "theme only", or "" for
 // everything.
-func lastRebuild(log string) string {
+func lastRebuild(log string) string { return lastSaid(log, "rebuilt in ", "no rebuild") }
+
+// lastFix returns what the last rebuild that fixed an error did again, as
+// the log says after "; ": "documents only", or "" for everything.
+func lastFix(log string) string { return lastSaid(log, "fixed; rebuilt in ", "no fix in the log") }
+
+// lastSaid returns what the last log line that starts with prefix says
+// after "; " (without the closing parenthesis), or none when no line does.
+func lastSaid(log, prefix, none string) string {
 	lines := strings.Split(strings.TrimSpace(log), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if rest, ok := strings.CutPrefix(lines[i], "rebuilt in "); ok {
+		if rest, ok := strings.CutPrefix(lines[i], prefix); ok {
 			if _, how, ok := strings.Cut(rest, "; "); ok {
 				return strings.TrimSuffix(how, ")")
 			}
 			return ""
 		}
 	}
-	return "no rebuild"
+	return none
 }
 
 // A body edit that breaks a reference is reported like any error, with its
@@ -301,21 +309,6 @@ func TestFixPatchesTheLastGoodSite(t *testing.T) {
 		}
 		checkSameAsBuild(t, l, c.name)
 	}
-}
-
-// lastFix returns what the last rebuild that fixed an error did again, as
-// the log says after "; ": "documents only", or "" for everything.
-func lastFix(log string) string {
-	lines := strings.Split(strings.TrimSpace(log), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if rest, ok := strings.CutPrefix(lines[i], "fixed; rebuilt in "); ok {
-			if _, how, ok := strings.Cut(rest, "; "); ok {
-				return strings.TrimSuffix(how, ")")
-			}
-			return ""
-		}
-	}
-	return "no fix in the log"
 }
 
 func TestErrorOverlayAndRecovery(t *testing.T) {
