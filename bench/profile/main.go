@@ -44,6 +44,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/stratpub/stratpub/internal/build"
@@ -99,13 +100,24 @@ func bucket(p string) string {
 type stage struct {
 	name  string
 	start time.Time
+	cpu   time.Duration
 	ms    runtime.MemStats
+}
+
+// cpuTime is the processor time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func begin(name string) *stage {
 	s := &stage{name: name}
 	runtime.ReadMemStats(&s.ms)
 	s.start = time.Now()
+	s.cpu = cpuTime()
 	return s
 }
 
@@ -113,13 +125,14 @@ func begin(name string) *stage {
 // clock) so that the live heap is what the stage's result keeps.
 func (s *stage) end(w io.Writer) time.Duration {
 	d := time.Since(s.start)
+	cpu := cpuTime() - s.cpu
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	peak := after.HeapInuse
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	fmt.Fprintf(w, "%-12s %9.1f ms %9.1f MiB allocated %7.1f MiB heap at end %7.1f MiB live after GC\n", s.name,
-		float64(d.Microseconds())/1000, float64(after.TotalAlloc-s.ms.TotalAlloc)/(1<<20), float64(peak)/(1<<20), float64(after.HeapAlloc)/(1<<20))
+	fmt.Fprintf(w, "%-12s %9.1f ms %9.1f ms CPU %9.1f MiB allocated %7.1f MiB heap at end %7.1f MiB live after GC\n", s.name,
+		float64(d.Microseconds())/1000, float64(cpu.Microseconds())/1000, float64(after.TotalAlloc-s.ms.TotalAlloc)/(1<<20), float64(peak)/(1<<20), float64(after.HeapAlloc)/(1<<20))
 	return d
 }
 

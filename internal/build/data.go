@@ -22,49 +22,25 @@ const sampleLines = 14
 //
 // A build makes each data file once, straight to disk, measuring it and
 // keeping its first lines for the Data page as it goes (see written): no
-// data file is ever whole in memory. The preview (lazy) makes all of them
-// when the Data page or one of them is first asked for, and keeps them.
+// data file is ever whole in memory. The preview (lazy) makes them the same
+// way, when the Data page or one of them is asked for, and keeps none: a
+// data file of a large publication is hundreds of MiB, and is seldom asked
+// for twice between two edits.
 func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error {
 	opts.DataPaths = export.Paths()
-	var describe func() ([]render.DataFile, error)
-	if lazy {
-		files := sync.OnceValues(func() ([]export.File, error) { return export.Files(pl) })
-		describe = func() ([]render.DataFile, error) {
-			fs, err := files()
-			if err != nil {
-				return nil, err
-			}
-			list := make([]render.DataFile, len(fs))
-			for i, f := range fs {
-				if list[i], err = describeFile(f, int64(len(f.Data))); err != nil {
-					return nil, err
-				}
-			}
-			return list, nil
-		}
-		opts.WriteData = func(path string, w io.Writer) error {
-			fs, err := files()
-			if err != nil {
-				return err
-			}
-			for _, f := range fs {
-				if f.Path == path {
-					_, err := w.Write(f.Data)
-					return err
-				}
-			}
-			return errors.New("no data file " + path)
-		}
-	} else {
+	// The preview (lazy) checks nothing beforehand: a problem shows when
+	// the Data page or the file is asked for.
+	if !lazy {
 		// What the files would hold is checked now, so that a problem
 		// stops the build before anything is written (and check, which
 		// writes nothing, reports it).
 		if err := export.Check(pl); err != nil {
 			return err
 		}
-		files := newWritten(pl)
-		describe, opts.WriteData = files.describe, files.write
 	}
+	files := newWritten(pl)
+	describe := files.describe
+	opts.WriteData = files.write
 	type described struct {
 		list []render.DataFile
 		err  error

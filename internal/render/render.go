@@ -457,6 +457,15 @@ func (r *Renderer) Slow() []string {
 	return out
 }
 
+// Large reports whether the file at a site path holds the whole
+// publication: the print edition and the open data files, whose size
+// grows with the publication (tens or hundreds of MiB for thousands of
+// objectives). A server should stream them (WriteFile) rather than hold
+// them (File).
+func (r *Renderer) Large(path string) bool {
+	return path == resolve.PrintPage || slices.Contains(r.data, path)
+}
+
 // Has reports whether the site has a file at a site path.
 func (r *Renderer) Has(path string) bool {
 	if _, ok := r.byPath[path]; ok {

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bufio"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -365,6 +366,10 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, p string) {
 		s.errorPage(w, r, errs, fail)
 		return
 	}
+	if snap.large(p) {
+		s.stream(w, r, snap, p, fail)
+		return
+	}
 	status := http.StatusOK
 	data, ok, err := snap.file(p)
 	if !ok && err == nil {
@@ -399,6 +404,71 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, p string) {
 		data = inject(data, extra)
 	}
 	s.write(w, r, status, ctype, data)
+}
+
+// stream answers a request for a file that holds the whole publication
+// (snapshot.large) as it is made, keeping none of it: it has no
+// Content-Length. A problem found before anything was sent gets the error
+// page; after, the response is cut short, so that the browser does not
+// take a part of the file for the whole.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, snap *snapshot, p string, fail *failure) {
+	ctype := contentType(p, nil)
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	sent := &sentWriter{w: w}
+	buf := bufio.NewWriterSize(sent, 64<<10)
+	var out io.Writer = buf
+	var inj *injector
+	if strings.HasPrefix(ctype, "text/html") {
+		extra := reloadTag
+		if fail != nil {
+			extra = fail.overlay + reloadTag
+		}
+		inj = &injector{w: buf, extra: extra}
+		out = inj
+	}
+	_, err := snap.prep.Renderer.WriteFile(p, out)
+	if err == nil && inj != nil {
+		err = inj.Close()
+	}
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err == nil || sent.err != nil { // done, or the browser went away
+		return
+	}
+	var de *diag.Error
+	errs := diag.List{{Msg: err.Error()}}
+	if errors.As(err, &de) {
+		errs = diag.List{de}
+	}
+	fmt.Fprintln(s.log, errs[0].Error())
+	if sent.n > 0 {
+		panic(http.ErrAbortHandler)
+	}
+	h.Del("Content-Type")
+	s.errorPage(w, r, errs, nil)
+}
+
+// sentWriter counts the bytes written to an http.ResponseWriter, and
+// keeps its error.
+type sentWriter struct {
+	w   http.ResponseWriter
+	n   int64
+	err error
+}
+
+func (s *sentWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.n += int64(n)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }
 
 // errorPage answers with a page that holds only the overlay: used when no

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"encoding/base64"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
@@ -12,7 +13,9 @@ import (
 )
 
 // snapshot is one immutable version of the site. Pages are rendered on
-// first request and kept.
+// first request and kept, up to keepMax bytes each; the files that hold
+// the whole publication (render.Renderer.Large) are streamed and never
+// kept.
 type snapshot struct {
 	prep  *build.Prepared
 	cache sync.Map // path → []byte
@@ -36,9 +39,21 @@ func (s *snapshot) file(path string) ([]byte, bool, error) {
 	if err != nil || !ok {
 		return nil, ok, err
 	}
-	s.cache.Store(path, b)
+	if len(b) <= keepMax {
+		s.cache.Store(path, b)
+	}
 	return b, true, nil
 }
+
+// keepMax is the size of the largest file a snapshot keeps once rendered.
+// A larger one (an index page of a publication of thousands of
+// objectives) is rendered again when asked for again, which is seldom
+// before the next edit replaces the snapshot.
+const keepMax = 4 << 20
+
+// large reports whether the file at path is one to stream
+// (render.Renderer.Large).
+func (s *snapshot) large(path string) bool { return s.prep.Renderer.Large(path) }
 
 // fingerprint matches the content hash render puts in asset names.
 var fingerprint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.[0-9a-f]{10}(\.[^./]+)$`) })
@@ -82,7 +97,7 @@ func cssChanges(old, cur *snapshot) []cssChange {
 const reloadTag = `<script src="/_stratpub/reload.js" defer></script>`
 
 // inject adds extra before the last </body> of an HTML page, or at its
-// end when it has none.
+// end when it has none. injector does the same to a page being written.
 func inject(page []byte, extra string) []byte {
 	i := bytes.LastIndex(page, []byte("</body>"))
 	if i < 0 {
@@ -92,4 +107,46 @@ func inject(page []byte, extra string) []byte {
 	out = append(out, page[:i]...)
 	out = append(out, extra...)
 	return append(out, page[i:]...)
+}
+
+// injector writes a page to w as inject would change it, without holding
+// the page: it holds back only what follows the last "</body>" seen, or
+// the last bytes that may start one.
+type injector struct {
+	w     io.Writer
+	extra string
+	held  []byte
+}
+
+var endBody = []byte("</body>")
+
+func (j *injector) Write(p []byte) (int, error) {
+	j.held = append(j.held, p...)
+	keep := bytes.LastIndex(j.held, endBody)
+	if keep < 0 {
+		keep = max(0, len(j.held)-(len(endBody)-1))
+	}
+	if keep > 0 {
+		if _, err := j.w.Write(j.held[:keep]); err != nil {
+			return 0, err
+		}
+		j.held = append(j.held[:0], j.held[keep:]...)
+	}
+	return len(p), nil
+}
+
+// Close writes what is held, with extra in its place.
+func (j *injector) Close() error {
+	at := len(j.held)
+	if bytes.HasPrefix(j.held, endBody) {
+		at = 0
+	}
+	if _, err := j.w.Write(j.held[:at]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(j.w, j.extra); err != nil {
+		return err
+	}
+	_, err := j.w.Write(j.held[at:])
+	return err
 }
