@@ -128,11 +128,8 @@ func (w *written) create(i int, out io.Writer) error {
 		return w.writeFile(out, w.pl, w.files[i].Path)
 	}
 	h := head{lines: sampleLines}
-	var dst io.Writer = &h
-	if out != nil {
-		dst = io.MultiWriter(out, &h)
-	}
-	err := w.writeFile(dst, w.pl, w.files[i].Path)
+	t := tee{out: out, h: &h}
+	err := w.writeFile(&t, w.pl, w.files[i].Path)
 	if err == nil {
 		f := w.files[i]
 		f.Data = h.buf
@@ -141,7 +138,29 @@ func (w *written) create(i int, out io.Writer) error {
 		st.err = err
 	}
 	close(st.done)
+	if err == nil {
+		err = t.err
+	}
 	return err
+}
+
+// tee writes to out (when not nil) and to h. Once out fails, it keeps
+// out's error and goes on writing to h alone, so that the file is still
+// described: in the preview, out is a browser that may go away before the
+// end of a download, which must not cost the Data page its description.
+type tee struct {
+	out io.Writer
+	h   *head
+	err error
+}
+
+func (t *tee) Write(p []byte) (int, error) {
+	if t.out != nil && t.err == nil {
+		if _, err := t.out.Write(p); err != nil {
+			t.err = err
+		}
+	}
+	return t.h.Write(p)
 }
 
 // write writes the data file at path to out (render.Options.WriteData).

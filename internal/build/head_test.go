@@ -3,9 +3,11 @@ package build
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -113,4 +115,52 @@ func langOf(path string) string {
 		}
 	}
 	return ""
+}
+
+// failAfter is a destination that takes n bytes, then fails, as a browser
+// that goes away during a download.
+type failAfter struct{ n int }
+
+var errGone = errors.New("the browser went away")
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, errGone
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestDataFileDestinationFails checks that a data file whose first
+// destination fails is reported failed to that destination and still
+// described for the Data page, as a full build describes it.
+func TestDataFileDestinationFails(t *testing.T) {
+	site, errs := Prepare(context.Background(), Config{Source: os.DirFS(filepath.Join("..", "..", "testdata", "small"))})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want, err := newWritten(site.Plan).describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWritten(site.Plan)
+	for _, path := range export.Paths() {
+		if err := w.write(path, &failAfter{n: 100}); !errors.Is(err, errGone) {
+			t.Errorf("%s: the destination failed, write returned %v", path, err)
+		}
+	}
+	got, err := w.describe()
+	if err != nil {
+		t.Fatalf("the Data page after failed downloads: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the Data page after failed downloads describes %+v, want %+v", got, want)
+	}
+	// The file itself, asked for again, is whole.
+	var b bytes.Buffer
+	if err := w.write(export.Paths()[0], &b); err != nil || int64(b.Len()) != want[0].Size {
+		t.Errorf("written again: %d bytes, %v; want %d", b.Len(), err, want[0].Size)
+	}
 }
