@@ -61,7 +61,9 @@ func TestPeakMemory(t *testing.T) {
 	if small.peakKiB < 8<<10 || large.peakKiB < 96<<10 {
 		t.Errorf("peak %d and %d KiB; they touched 8 and 96 MiB", small.peakKiB, large.peakKiB)
 	}
-	if d := large.peakKiB - small.peakKiB; d < 80<<10 || d > 112<<10 {
+	// Under the race detector the children take several times what they
+	// touch: only the lower bound holds.
+	if d := large.peakKiB - small.peakKiB; d < 80<<10 || (d > 112<<10 && !raceDetector) {
 		t.Errorf("peaks %d and %d KiB differ by %d KiB; want about 88 MiB", small.peakKiB, large.peakKiB, d)
 	}
 }

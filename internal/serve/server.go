@@ -450,7 +450,6 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, snap *snapshot, 
 	if sent.n > 0 {
 		panic(http.ErrAbortHandler)
 	}
-	h.Del("Content-Type")
 	s.errorPage(w, r, errs, nil)
 }
 

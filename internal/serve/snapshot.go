@@ -99,7 +99,7 @@ const reloadTag = `<script src="/_stratpub/reload.js" defer></script>`
 // inject adds extra before the last </body> of an HTML page, or at its
 // end when it has none. injector does the same to a page being written.
 func inject(page []byte, extra string) []byte {
-	i := bytes.LastIndex(page, []byte("</body>"))
+	i := bytes.LastIndex(page, endBody)
 	if i < 0 {
 		i = len(page)
 	}
