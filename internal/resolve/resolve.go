@@ -177,6 +177,9 @@ type resolver struct {
 	ids     map[string]diag.Pos // where each ID was defined
 	pageOf  map[string]diag.Pos // where each page path was claimed
 	goalNum map[int]*plan.Goal
+	// events, when not nil, records what define and claim are asked
+	// instead of doing it (readDoc).
+	events []event
 }
 
 // Plan builds the plan of a loaded project. The plan is nil when there are
@@ -200,21 +203,37 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 	} else {
 		r.opts.Store = nil
 	}
-	meta := parseAhead(proj.Docs, release, r.opts.Store)
-	for i, d := range proj.Docs {
-		if e := meta(i); e != nil {
+	// Each document is read on its own, on all processors; then, in
+	// order, what they define is registered, which finds duplicates.
+	reads := make([]docRead, len(proj.Docs))
+	parallel.For(len(proj.Docs), func(i int) {
+		reads[i] = readDoc(proj.Docs[i], r.opts, release)
+	})
+	for i := range reads {
+		rd := &reads[i]
+		if rd.metaErr != nil {
 			// Its IDs are undefined: report nothing that may follow from
 			// that, as for a document load could not read.
-			r.errs = append(r.errs, e)
+			r.errs = append(r.errs, rd.metaErr)
 			r.opts.Partial = true
 			continue
 		}
-		if o, pos := r.document(d); o != nil {
-			objs = append(objs, o)
-			numPos[o] = pos
+		r.errs = append(r.errs, rd.errs...)
+		if !r.replay(rd.events) {
+			continue
 		}
-		if release {
-			d.ReleaseMeta() // everything the plan needs of it is read
+		r.work = append(r.work, rd.work...)
+		switch {
+		case rd.sec != nil && rd.sec.Matter == "back":
+			r.p.Back = append(r.p.Back, rd.sec)
+		case rd.sec != nil:
+			r.p.Front = append(r.p.Front, rd.sec)
+		case rd.goal != nil:
+			r.goalNum[rd.goal.Number] = rd.goal
+			r.p.Goals = append(r.p.Goals, rd.goal)
+		case rd.obj != nil:
+			objs = append(objs, rd.obj)
+			numPos[rd.obj] = rd.numPos
 		}
 	}
 	if release && proj.Config != nil {
@@ -227,6 +246,91 @@ func Plan(proj *load.Project, opts Options) (*plan.Plan, diag.List) {
 		return nil, r.errs
 	}
 	return r.p, nil
+}
+
+// docRead is a document read on its own (readDoc): what it makes, and what
+// it asks of the plan's shared state (events), to be done in the order of
+// the documents (resolver.replay).
+type docRead struct {
+	metaErr *diag.Error // its front matter does not parse
+	errs    diag.List   // its problems read alone
+	events  []event
+	work    []*pending
+	// What it makes, at most one: a section, a goal, or an objective with
+	// where its number is.
+	sec    *plan.Section
+	goal   *plan.Goal
+	obj    *plan.Objective
+	numPos diag.Pos
+}
+
+// event is an ID a document defines (ref) or a page it claims (page), in
+// the order it does.
+type event struct {
+	ref  *plan.Ref
+	page string
+	pos  diag.Pos
+}
+
+// readDoc parses the front matter of d if needed and reads it, alone. With
+// release, the body waits in opts.Store and the front matter is let go once
+// read.
+func readDoc(d *load.Doc, opts Options, release bool) docRead {
+	if e := d.ParseMeta(); e != nil {
+		return docRead{metaErr: e}
+	} else if release {
+		d.DropFront(opts.Store)
+	}
+	r := readers.Get().(*resolver)
+	r.opts = opts
+	var rd docRead
+	rd.obj, rd.numPos = r.document(d)
+	if release {
+		d.ReleaseMeta() // everything the plan needs of it is read
+	}
+	rd.errs, rd.events, rd.work = r.errs, slices.Clone(r.events), slices.Clone(r.work)
+	switch {
+	case len(r.p.Front) > 0:
+		rd.sec = r.p.Front[0]
+	case len(r.p.Back) > 0:
+		rd.sec = r.p.Back[0]
+	case len(r.p.Goals) > 0:
+		rd.goal = r.p.Goals[0]
+	}
+	r.errs = nil
+	clear(r.events[:cap(r.events)])
+	clear(r.work[:cap(r.work)])
+	clear(r.p.Front)
+	clear(r.p.Back)
+	clear(r.p.Goals)
+	r.events, r.work, r.p.Front, r.p.Back, r.p.Goals = r.events[:0], r.work[:0], r.p.Front[:0], r.p.Back[:0], r.p.Goals[:0]
+	r.opts = Options{}
+	readers.Put(r)
+	return rd
+}
+
+// readers are the resolvers readDoc reads with, reused: their slices are
+// copied out of them, to the size of each document's.
+var readers = sync.Pool{New: func() any {
+	return &resolver{p: &plan.Plan{}, events: make([]event, 0, 16)}
+}}
+
+// replay defines the IDs and claims the pages of a document read alone,
+// as reading it in the plan would have: false when its own ID or page is
+// taken (the first event, or a page), and then nothing it makes is kept; a
+// taken ID of one of its outcomes or activities is reported and the rest
+// goes on.
+func (r *resolver) replay(events []event) bool {
+	for k, e := range events {
+		if e.ref == nil {
+			if !r.claim(e.page, e.pos) {
+				return false
+			}
+		} else if !r.define(e.ref, e.pos) && k == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // aloneResolver returns a resolver for one document read on its own, with
@@ -367,8 +471,13 @@ func (r *resolver) builtins() {
 	}
 }
 
-// define registers an ID, reporting duplicates.
+// define registers an ID, reporting duplicates. A resolver that records
+// events (readDoc) only records it.
 func (r *resolver) define(ref *plan.Ref, pos diag.Pos) bool {
+	if r.events != nil {
+		r.events = append(r.events, event{ref: ref, pos: pos})
+		return true
+	}
 	if prev, dup := r.ids[ref.ID]; dup {
 		where := "at " + prev.String()
 		if prev.File == "(generated page)" {
@@ -382,8 +491,13 @@ func (r *resolver) define(ref *plan.Ref, pos diag.Pos) bool {
 	return true
 }
 
-// claim registers a page path, reporting two items that want the same URL.
+// claim registers a page path, reporting two items that want the same URL
+// (or records it, as define).
 func (r *resolver) claim(page string, pos diag.Pos) bool {
+	if r.events != nil {
+		r.events = append(r.events, event{page: page, pos: pos})
+		return true
+	}
 	if prev, dup := r.pageOf[page]; dup {
 		r.errs.Add(pos, fmt.Sprintf("two pages want the same URL %s (the other is at %s)", page, prev), "change the id or number of one of them")
 		return false
@@ -483,7 +597,9 @@ func (r *resolver) goal(d *load.Doc, f *fields) {
 	if !r.define(&g.Ref, f.pos("number")) {
 		return
 	}
-	r.goalNum[n] = g
+	if r.events == nil { // Plan registers it after replay
+		r.goalNum[n] = g
+	}
 	r.p.Goals = append(r.p.Goals, g)
 	r.body(d, &g.Ref, 1, g.Ref.ID+"-", &g.Intro)
 }
@@ -547,49 +663,6 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 	o.Activities = items("activity", "Key activity", activities, "activities")
 	r.body(d, &o.Ref, 2, o.Ref.ID+"-", &o.Narrative)
 	return o
-}
-
-// parseAhead returns a function that parses the front matter of docs[i]
-// (load.Doc.ParseMeta) and reports its problem. The documents are parsed
-// in order, a window of them ahead of the caller, who asks for each in
-// turn: parsing overlaps reading the plan from the trees, and only two
-// windows of trees exist at once when the caller lets each go. With
-// release, each document's front-matter text goes once parsed, and its
-// body waits for conversion in store (load.Doc.DropFront).
-func parseAhead(docs []*load.Doc, release bool, store *spill.Store) func(i int) *diag.Error {
-	const window = 128
-	errs := make([]*diag.Error, len(docs))
-	parse := func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			errs[i] = docs[i].ParseMeta()
-			if release && errs[i] == nil {
-				docs[i].DropFront(store)
-			}
-		}
-	}
-	parsed := 0             // docs[:parsed] are parsed
-	var ahead chan struct{} // closed when the window after parsed is
-	return func(i int) *diag.Error {
-		if i >= parsed {
-			if ahead != nil {
-				<-ahead
-				parsed = min(parsed+window, len(docs))
-			}
-			if i >= parsed { // the first call
-				parse(parsed, min(parsed+window, len(docs)))
-				parsed = min(parsed+window, len(docs))
-			}
-			if parsed < len(docs) {
-				lo, hi := parsed, min(parsed+window, len(docs))
-				done := make(chan struct{})
-				ahead = done
-				go func() { defer close(done); parse(lo, hi) }()
-			} else {
-				ahead = nil
-			}
-		}
-		return errs[i]
-	}
 }
 
 // arrange orders everything, attaches objectives to goals and checks
