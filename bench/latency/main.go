@@ -35,6 +35,7 @@ import (
 	"regexp"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
 	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
+	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview prepares the whole publication again")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -90,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -100,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -142,6 +144,16 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		if added, addedData, err = nextObjective(target, orig); err != nil {
 			return nil, err
 		}
+	}
+	var other string // with -swap: the next objective's file, and both swapped
+	var otherOrig, swapped, otherSwapped []byte
+	if swap {
+		if other, otherOrig, err = followingObjective(target, orig); err != nil {
+			return nil, err
+		}
+		num := regexp.MustCompile(`(?m)^number: ".*"$`)
+		swapped = num.ReplaceAll(orig, num.Find(otherOrig))
+		otherSwapped = num.ReplaceAll(otherOrig, num.Find(orig))
 	}
 	if section {
 		add = true // added and deleted in turn
@@ -239,6 +251,10 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		}
 		t0 := time.Now()
 		switch {
+		case swap && i%2 == 0:
+			err = errors.Join(os.WriteFile(target, swapped, 0o644), os.WriteFile(other, otherSwapped, 0o644))
+		case swap:
+			err = errors.Join(os.WriteFile(target, orig, 0o644), os.WriteFile(other, otherOrig, 0o644))
 		case add && i%2 == 0:
 			err = os.WriteFile(added, addedData, 0o644)
 		case add:
@@ -291,6 +307,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	if err := os.WriteFile(target, orig, 0o644); err != nil {
 		return nil, err
 	}
+	if swap {
+		if err := os.WriteFile(other, otherOrig, 0o644); err != nil {
+			return nil, err
+		}
+	}
 	sorted := append([]float64{}, times...)
 	sort.Float64s(sorted)
 	res := &summary{Bench: "serve-latency", Source: src, Scale: k, Docs: docs, Edit: edit, N: n,
@@ -331,6 +352,34 @@ func nextObjective(target string, orig []byte) (string, []byte, error) {
 	next := fmt.Sprintf("%s.%d", m[1], count+1)
 	data := num.ReplaceAll(orig, []byte(`number: "`+next+`"`))
 	return filepath.Join(filepath.Dir(target), next+"-latency.md"), data, nil
+}
+
+// followingObjective returns the file and contents of the objective after
+// the one in target, in its goal: the one numbered one more, in the same
+// folder.
+func followingObjective(target string, orig []byte) (string, []byte, error) {
+	num := regexp.MustCompile(`(?m)^number: "(\d+)\.(\d+)"$`)
+	m := num.FindSubmatch(orig)
+	if m == nil {
+		return "", nil, fmt.Errorf("%s is not an objective with a number", target)
+	}
+	n, _ := strconv.Atoi(string(m[2]))
+	want := fmt.Sprintf("number: \"%s.%d\"", m[1], n+1)
+	entries, err := os.ReadDir(filepath.Dir(target))
+	if err != nil {
+		return "", nil, err
+	}
+	for _, e := range entries {
+		p := filepath.Join(filepath.Dir(target), e.Name())
+		if !strings.HasSuffix(e.Name(), ".md") || p == target {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(want)+`$`).Match(b) {
+			return p, b, nil
+		}
+	}
+	return "", nil, fmt.Errorf("no objective %s.%d beside %s", m[1], n+1, target)
 }
 
 // percentile of sorted values, nearest rank.
