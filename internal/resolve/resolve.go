@@ -6,6 +6,7 @@
 package resolve
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net"
@@ -827,12 +828,12 @@ func (r *resolver) convert() {
 	// of it; it reports whether the result may be kept for the next
 	// resolution.
 	var made atomic.Int64
-	convertOne := func(w *pending, key *convKey) bool {
+	convertOne := func(w *pending, key *convKey, reused *[]markdown.Target) bool {
 		if cache != nil {
 			src := w.source()
 			*key = convKey{unsafe.StringData(src), len(src), w.env.IDPrefix, w.env.HeadingBase, w.env.Inline}
 			if c, ok := old[*key]; ok && valid(c) {
-				w.result = c.res
+				w.result, *reused = c.res, c.deps
 				return true
 			}
 		}
@@ -845,6 +846,10 @@ func (r *resolver) convert() {
 	}
 	keep := make([]bool, len(r.work))
 	keys := make([]convKey, len(r.work))
+	var deps [][]markdown.Target // of conversions taken from the Cache, which still hold
+	if cache != nil {
+		deps = make([][]markdown.Target, len(r.work))
+	}
 	release := r.opts.releasing()
 	parallel.For(len(r.work), func(i int) {
 		w := r.work[i]
@@ -857,7 +862,11 @@ func (r *resolver) convert() {
 				w.src = w.doc.Body
 			}
 		}
-		keep[i] = convertOne(w, &keys[i])
+		var reused *[]markdown.Target
+		if deps != nil {
+			reused = &deps[i]
+		}
+		keep[i] = convertOne(w, &keys[i], reused)
 		// Problems are positioned as the texts are converted, so that a
 		// document's text can go as soon as it is (Options.Release).
 		r.place(w, allIDs)
@@ -885,9 +894,12 @@ func (r *resolver) convert() {
 		cache.results = make(map[convKey]cached, len(r.work))
 		for i, w := range r.work {
 			if keep[i] {
-				c := cached{res: w.result, deps: make([]markdown.Target, len(w.result.Refs))}
-				for j, id := range w.result.Refs {
-					c.deps[j], _ = lookup(id)
+				c := cached{res: w.result, deps: deps[i]}
+				if c.deps == nil && len(w.result.Refs) > 0 { // converted now
+					c.deps = make([]markdown.Target, len(w.result.Refs))
+					for j, id := range w.result.Refs {
+						c.deps[j], _ = lookup(id)
+					}
 				}
 				cache.results[keys[i]] = c
 			}
@@ -973,15 +985,23 @@ func (r *resolver) place(w *pending, allIDs func() []string) {
 
 // ordered returns the queued conversions in reading order of the plan.
 func (r *resolver) ordered() []*pending {
-	rank := map[*plan.Ref]int{}
+	rank := make(map[*plan.Ref]int, len(r.p.Refs))
 	r.p.InReadingOrder(func(ref *plan.Ref) { rank[ref] = len(rank) })
-	out := make([]*pending, 0, len(r.work))
+	type ranked struct {
+		rank int
+		w    *pending
+	}
+	in := make([]ranked, 0, len(r.work))
 	for _, w := range r.work {
-		if _, ok := rank[w.from]; ok {
-			out = append(out, w)
+		if k, ok := rank[w.from]; ok {
+			in = append(in, ranked{k, w})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].from] < rank[out[j].from] })
+	slices.SortStableFunc(in, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
+	out := make([]*pending, len(in))
+	for i, x := range in {
+		out[i] = x.w
+	}
 	return out
 }
 
