@@ -6,9 +6,10 @@ package build_test
 // regression shows in the stage that caused it: load, resolve, data (the
 // open-data exports and the search index, made in build.Prepare), render
 // (the page templates of a prepared build; RenderObjective, one objective
-// page at a time) and write (a site already in memory). BenchmarkRenderWrite renders and writes page by page as stratpub
-// build does, and BenchmarkBuildCBP is the whole build of the CBP
-// publication itself.
+// page at a time) and write (a site already in memory). PrepareAgain is
+// the preview's full rebuild. BenchmarkRenderWrite renders and writes
+// page by page as stratpub build does, and BenchmarkBuildCBP is the whole
+// build of the CBP publication itself.
 //
 //	go test -run '^$' -bench . -benchmem ./internal/build/
 //	go test -run '^$' -bench Render -cpuprofile cpu.out ./internal/build/ && go tool pprof -top cpu.out
@@ -128,6 +129,34 @@ func BenchmarkResolve(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, errs := resolve.Plan(proj, opts); len(errs) > 0 {
+			b.Fatal(errs.Err())
+		}
+	}
+}
+
+// BenchmarkPrepareAgain prepares the publication again with a Cache, as
+// the preview does for an edit it cannot patch (a renumbering): every
+// document kept from the last time but one, told changed, which is read
+// again; Markdown conversions and search entries are taken from the
+// Cache where they still hold.
+func BenchmarkPrepareAgain(b *testing.B) {
+	src := scaled(b)
+	cfg := build.Config{Source: src, Cache: &build.Cache{}, LazyData: true}
+	if _, errs := build.Prepare(context.Background(), cfg); len(errs) > 0 {
+		b.Fatal(errs.Err())
+	}
+	edited := ""
+	fs.WalkDir(src, scale.CopyDir(1), func(p string, d fs.DirEntry, err error) error {
+		if edited == "" && err == nil && strings.HasSuffix(p, ".md") && !d.IsDir() {
+			edited = p
+		}
+		return err
+	})
+	cfg.Told = true
+	b.ReportAllocs()
+	for b.Loop() {
+		cfg.Cache.Docs.Forget(edited)
+		if _, errs := build.Prepare(context.Background(), cfg); len(errs) > 0 {
 			b.Fatal(errs.Err())
 		}
 	}
