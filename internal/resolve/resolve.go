@@ -129,10 +129,13 @@ type pending struct {
 	from   *plan.Ref // the item the text belongs to, for backlinks
 	env    markdown.Env
 	result markdown.Result
-	set    func(markdown.Result) // where a front-matter text's conversion goes
-	dst    *plan.Body            // where a body's conversion goes
-	errs   diag.List             // the conversion's problems, positioned
-	self   diag.List             // references from the item to itself
+	// Where the conversion goes, one of three: a body, an objective's
+	// statement, an outcome or activity.
+	dst  *plan.Body
+	stmt *plan.Objective
+	item *plan.Item
+	errs diag.List // the conversion's problems, positioned
+	self diag.List // references from the item to itself
 }
 
 // source returns the text to convert, sharing its bytes: sources are
@@ -146,11 +149,14 @@ func (w *pending) source() string {
 
 // deliver puts the conversion res where it belongs in the plan.
 func (w *pending) deliver(res markdown.Result) {
-	if w.dst != nil {
+	switch {
+	case w.dst != nil:
 		*w.dst = bodyOf(res, w.doc.Path)
-		return
+	case w.item != nil:
+		w.item.HTML, w.item.Text = template.HTML(res.HTML), markdown.TextOf(res.HTML)
+	case w.stmt != nil:
+		w.stmt.StatementHTML = template.HTML(res.HTML)
 	}
-	w.set(res)
 }
 
 // convert converts the text with c.
@@ -635,7 +641,7 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 		return nil
 	}
 	stmt, _ := f.val("statement")
-	r.inline(d, stmt, o.Statement, &o.Ref, func(res markdown.Result) { o.StatementHTML = template.HTML(res.HTML) })
+	r.inline(d, stmt, o.Statement, pending{from: &o.Ref, stmt: o})
 	items := func(kind, title string, texts []string, key string) []*plan.Item {
 		var out []*plan.Item
 		var nodes []*yaml.Node
@@ -655,7 +661,7 @@ func (r *resolver) objective(d *load.Doc, f *fields) *plan.Objective {
 					break
 				}
 			}
-			r.inline(d, node, t, &it.Ref, func(res markdown.Result) { it.HTML = template.HTML(res.HTML); it.Text = markdown.TextOf(res.HTML) })
+			r.inline(d, node, t, pending{from: &it.Ref, item: it})
 			out = append(out, it)
 		}
 		return out
@@ -769,18 +775,21 @@ func (r *resolver) body(d *load.Doc, from *plan.Ref, base int, prefix string, ds
 // or converts it now when it holds no Markdown (most statements, outcomes
 // and activities): then it can refer to nothing, and its conversion
 // needs nothing of the rest of the plan.
-func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, from *plan.Ref, set func(markdown.Result)) {
+// to says where the text is from and where its conversion goes.
+func (r *resolver) inline(d *load.Doc, node *yaml.Node, s string, to pending) {
+	to.doc = d
 	if res, ok := markdown.Plain(s); ok {
-		set(res)
+		to.deliver(res)
 		return
 	}
-	var at *textAt
+	w := new(pending)
+	*w = to
 	if node != nil {
-		at = &textAt{pos: d.Pos(node), style: node.Style,
+		w.node = &textAt{pos: d.Pos(node), style: node.Style,
 			oneLine: !strings.Contains(node.Value, "\n") && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0}
 	}
-	r.work = append(r.work, &pending{doc: d, text: s, node: at, from: from, set: set,
-		env: markdown.Env{Inline: true}})
+	w.text, w.env = s, markdown.Env{Inline: true}
+	r.work = append(r.work, w)
 }
 
 // convert converts every queued text in parallel, then records references
