@@ -258,9 +258,17 @@ func writeFile(name string, src Source, path string) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(name, data, 0o644)
+		f, err := create(name)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := create(name)
 	if err != nil {
 		return err
 	}
