@@ -201,7 +201,7 @@ func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem, pea
 			return err
 		}
 	}
-	root, err := os.OpenRoot(pub)
+	root, err := load.OpenRoot(pub)
 	if err != nil {
 		return err
 	}

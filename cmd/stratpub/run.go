@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/pdf"
 	"github.com/stratpub/stratpub/internal/render"
 	"github.com/stratpub/stratpub/internal/write"
@@ -110,8 +111,8 @@ func parse(fs *flag.FlagSet, args []string) int {
 }
 
 // source opens the publication folder. Symbolic links that lead outside it
-// are refused by os.Root.
-func source(dir string) (*os.Root, error) {
+// are refused (load.Root).
+func source(dir string) (*load.Root, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the publication folder %s: %w", dir, err)
@@ -119,7 +120,7 @@ func source(dir string) (*os.Root, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s is not a folder; --source takes the publication's folder", dir)
 	}
-	return os.OpenRoot(dir)
+	return load.OpenRoot(dir)
 }
 
 // report prints problems as path:line:col: message, paths relative to the

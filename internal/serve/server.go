@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"os"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -59,7 +58,7 @@ type Options struct {
 // Server is the live preview of one publication.
 type Server struct {
 	dir     string
-	root    *os.Root
+	root    *load.Root
 	watcher *watch.Watcher
 	opts    Options
 	log     io.Writer
@@ -91,7 +90,7 @@ type failure struct {
 // not stop it: the server then shows them in the page until they are
 // fixed. Serve it, or Close it.
 func New(ctx context.Context, dir string, opts Options) (*Server, error) {
-	root, err := os.OpenRoot(dir)
+	root, err := load.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the publication folder: %w", err)
 	}
