@@ -44,7 +44,6 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/stratpub/stratpub/internal/build"
@@ -102,15 +101,6 @@ type stage struct {
 	start time.Time
 	cpu   time.Duration
 	ms    runtime.MemStats
-}
-
-// cpuTime is the processor time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func begin(name string) *stage {

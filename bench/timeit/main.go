@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command timeit runs a command and measures it as a whole process: its
 // wall time, from just before the process is created to just after it has
 // been waited for, to the microsecond, and its peak resident memory, from
