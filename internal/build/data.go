@@ -39,20 +39,8 @@ func addData(opts *render.Options, pl *plan.Plan, lazy bool, cache *Cache) error
 		}
 	}
 	files := newWritten(pl)
-	describe := files.describe
 	opts.WriteData = files.write
-	type described struct {
-		list []render.DataFile
-		err  error
-	}
-	data := sync.OnceValue(func() described {
-		list, err := describe()
-		return described{list, err}
-	})
-	opts.Data = func() ([]render.DataFile, error) {
-		d := data()
-		return d.list, d.err
-	}
+	opts.Data = sync.OnceValues(files.describe)
 	// Every page names the search index by a digest of its contents, so
 	// its documents are made now. The index itself is written when first
 	// needed.

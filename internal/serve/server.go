@@ -86,6 +86,16 @@ type failure struct {
 	overlay string
 }
 
+// extra is what the server adds to an HTML page before its </body>: the
+// reload script, after the overlay while the last rebuild failed (f not
+// nil).
+func (f *failure) extra() string {
+	if f == nil {
+		return reloadTag
+	}
+	return f.overlay + reloadTag
+}
+
 // New watches and builds the publication in dir. Errors in the content do
 // not stop it: the server then shows them in the page until they are
 // fixed. Serve it, or Close it.
@@ -385,24 +395,26 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, p string) {
 		}
 	}
 	if err != nil {
-		var de *diag.Error
-		errs := diag.List{{Msg: err.Error()}}
-		if errors.As(err, &de) {
-			errs = diag.List{de}
-		}
-		fmt.Fprintln(s.log, errs[0].Error())
-		s.errorPage(w, r, errs, nil)
+		s.errorPage(w, r, s.renderFailed(err), nil)
 		return
 	}
 	ctype := contentType(p, data)
 	if strings.HasPrefix(ctype, "text/html") {
-		extra := reloadTag
-		if fail != nil {
-			extra = fail.overlay + reloadTag
-		}
-		data = inject(data, extra)
+		data = inject(data, fail.extra())
 	}
 	s.write(w, r, status, ctype, data)
+}
+
+// renderFailed logs a problem met making a file of the site, and returns
+// it for the error page.
+func (s *Server) renderFailed(err error) diag.List {
+	var de *diag.Error
+	errs := diag.List{{Msg: err.Error()}}
+	if errors.As(err, &de) {
+		errs = diag.List{de}
+	}
+	fmt.Fprintln(s.log, errs[0].Error())
+	return errs
 }
 
 // stream answers a request for a file that holds the whole publication
@@ -423,11 +435,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, snap *snapshot, 
 	var out io.Writer = buf
 	var inj *injector
 	if strings.HasPrefix(ctype, "text/html") {
-		extra := reloadTag
-		if fail != nil {
-			extra = fail.overlay + reloadTag
-		}
-		inj = &injector{w: buf, extra: extra}
+		inj = &injector{w: buf, extra: fail.extra()}
 		out = inj
 	}
 	_, err := snap.prep.Renderer.WriteFile(p, out)
@@ -440,12 +448,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, snap *snapshot, 
 	if err == nil || sent.err != nil { // done, or the browser went away
 		return
 	}
-	var de *diag.Error
-	errs := diag.List{{Msg: err.Error()}}
-	if errors.As(err, &de) {
-		errs = diag.List{de}
-	}
-	fmt.Fprintln(s.log, errs[0].Error())
+	errs := s.renderFailed(err)
 	if sent.n > 0 {
 		panic(http.ErrAbortHandler)
 	}

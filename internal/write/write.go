@@ -248,24 +248,15 @@ func writeOrder(paths []string, src Source) []int {
 
 // writeFile produces the file at path of src and writes it to name.
 func writeFile(name string, src Source, path string) error {
-	st, stream := src.(Streamer)
-	if !stream {
+	produce := func(w io.Writer) (bool, error) {
 		data, ok, err := src.File(path)
-		if err == nil && !ok {
-			err = fmt.Errorf("no file %s", path)
+		if ok && err == nil {
+			_, err = w.Write(data)
 		}
-		if err != nil {
-			return err
-		}
-		f, err := create(name)
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return ok, err
+	}
+	if st, stream := src.(Streamer); stream {
+		produce = func(w io.Writer) (bool, error) { return st.WriteFile(path, w) }
 	}
 	f, err := create(name)
 	if err != nil {
@@ -274,7 +265,7 @@ func writeFile(name string, src Source, path string) error {
 	w := writers.Get().(*bufio.Writer)
 	w.Reset(f)
 	defer writers.Put(w)
-	ok, err := st.WriteFile(path, w)
+	ok, err := produce(w)
 	if err == nil && !ok {
 		err = fmt.Errorf("no file %s", path)
 	}
