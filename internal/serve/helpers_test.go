@@ -89,7 +89,11 @@ func startLive(t testing.TB, dir string) *live {
 	l := &live{t: t, dir: dir, log: &syncBuffer{}, events: make(chan string, 100), rebuilt: make(chan diag.List, 100),
 		client: &http.Client{Transport: &http.Transport{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := New(ctx, dir, Options{Log: l.log, Rebuilt: func(_ []string, errs diag.List) { l.rebuilt <- errs }})
+	// The watcher waits for 100 ms of quiet rather than a few: a step
+	// that writes several files must make one batch, however long a busy
+	// machine pauses the test between two writes.
+	srv, err := New(ctx, dir, Options{Log: l.log, Watch: watch.Options{Quiet: 100 * time.Millisecond},
+		Rebuilt: func(_ []string, errs diag.List) { l.rebuilt <- errs }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +188,14 @@ func (l *live) write(name, data string) {
 		l.t.Fatal(err)
 	}
 	if err := os.Rename(tmp, p); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// rename renames a file or folder of the publication.
+func (l *live) rename(from, to string) {
+	l.t.Helper()
+	if err := os.Rename(filepath.Join(l.dir, filepath.FromSlash(from)), filepath.Join(l.dir, filepath.FromSlash(to))); err != nil {
 		l.t.Fatal(err)
 	}
 }
