@@ -3,12 +3,18 @@ package build
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/stratpub/stratpub/internal/scale"
 )
 
 // TestPatchTakesTitles changes titles (an objective's, a goal's name, a
@@ -265,6 +271,92 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 		}}, "objectives/1.3/index.html", "Goal 1: FIRST"},
 	}
 	runPatchCases(t, base, cases)
+}
+
+// delta2 is delta without its reference to objective 1.2 and with a second
+// outcome, so that it can take the number 1.2: it then neither refers to
+// itself nor leaves gamma's reference to outcome 1.2.2 without a target.
+var delta2 = strings.NewReplacer("Delta follows [](ref:objective-1.2) and", "Delta follows beta and",
+	`  - "Delta happens."`, "  - \"Delta happens.\"\n  - \"Delta is measured.\"").Replace(delta)
+
+// delta0 is delta2 without references to objectives.
+var delta0 = strings.Replace(delta2, "Make delta happen, after [](ref:objective-1.1).", "Make delta happen.", 1)
+
+// TestPatchTakesRenumbering exchanges the numbers of objectives of a goal,
+// alone, with other edits and in a row, and checks that Patch takes each
+// and gives the full build's site and links: every page of the objectives
+// that moved, the empty links to them (alpha's activity shows the title of
+// objective 1.2), their neighbours' pagers, the "Referenced from" lists
+// they are in and the indexes.
+func TestPatchTakesRenumbering(t *testing.T) {
+	base, _ := smallFS(t)
+	const alpha, beta, d = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md", "content/goal-1/1.3-delta.md"
+	num := func(path, from, to string) edit { return edit{path, `number: "` + from + `"`, `number: "` + to + `"`} }
+	withDelta := []edit{{d, "", delta2}}
+	cases := []patchCase{
+		{"two objectives exchange numbers", withDelta, [][]edit{{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2")}},
+			"objectives/1.1/index.html", "Delta"},
+		{"three objectives rotate", []edit{{d, "", delta2}, {beta, "Beta builds on [alpha](ref:objective-1.1)", "Beta builds on alpha"}},
+			[][]edit{{num(alpha, "1.1", "1.3"), num(beta, "1.2", "1.1"), num(d, "1.3", "1.2")}},
+			"objectives/1.3/index.html", "Objective 1.2: Delta"},
+		{"exchanged, then back", withDelta, [][]edit{
+			{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2")},
+			{num(beta, "1.3", "1.2"), num(d, "1.2", "1.3")},
+		}, "objectives/1.1/index.html", "Beta"},
+		{"exchanged with another edit", withDelta, [][]edit{{
+			num(beta, "1.2", "1.3"), num(d, "1.3", "1.2"),
+			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
+		}}, "objectives/1.3/index.html", "Goal 1: FIRST"},
+		{"exchanged, with more activities", []edit{{d, "", delta2}, {d, `  - "Measure delta."`, "  - \"Measure delta.\"\n  - \"Report on delta.\""}},
+			[][]edit{{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2")}},
+			"activities/index.html", "Report on delta."},
+		{"exchanged and retitled", withDelta, [][]edit{{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2"), {d, `title: "Delta"`, `title: "Delta first"`}}},
+			"objectives/1.1/index.html", "Delta first"},
+	}
+	runPatchCases(t, base, cases)
+}
+
+// TestPatchRefusesRenumbering checks that Patch refuses numbers that are
+// not exchanged among the objectives of one goal, or whose exchange leaves
+// a reference without its target or pointing to its own item, so that
+// Prepare reports what is wrong.
+func TestPatchRefusesRenumbering(t *testing.T) {
+	base, _ := smallFS(t)
+	const alpha, beta, gamma, d = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md", "content/goal-2/2.1-gamma.md", "content/goal-1/1.3-delta.md"
+	num := func(path, from, to string) edit { return edit{path, `number: "` + from + `"`, `number: "` + to + `"`} }
+	withDelta := func(text string) []edit { return []edit{{d, "", text}} }
+	for _, c := range []struct {
+		why   string
+		start []edit
+		edits []edit
+	}{
+		// delta0 refers to no objective: only the numbers are wrong.
+		{"a number taken from an objective that keeps it", withDelta(delta0), []edit{num(d, "1.3", "1.1")}},
+		{"a number left to no objective", withDelta(delta0), []edit{num(beta, "1.2", "1.3"), num(d, "1.3", "1.4")}},
+		{"two objectives given the same number", withDelta(delta0), []edit{num(alpha, "1.1", "1.3"), num(beta, "1.2", "1.3"), num(d, "1.3", "1.1")}},
+		{"numbers exchanged between goals", nil, []edit{num(beta, "1.2", "2.1"), num(gamma, "2.1", "1.2")}},
+		{"an objective then referring to itself", nil, []edit{num(alpha, "1.1", "1.2"), num(beta, "1.2", "1.1")}},
+		{"an outcome referred to gone", withDelta(strings.Replace(delta2, "  - \"Delta is measured.\"\n", "", 1)), []edit{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2")}},
+	} {
+		t.Run(c.why, func(t *testing.T) {
+			ctx := context.Background()
+			source := maps.Clone(base)
+			change(t, source, c.start)
+			prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
+			if len(errs) > 0 {
+				t.Fatal(errs.Err())
+			}
+			var paths []string
+			for _, e := range c.edits {
+				paths = append(paths, e.path)
+			}
+			source = maps.Clone(source)
+			change(t, source, c.edits)
+			if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths); ok {
+				t.Errorf("Patch took it")
+			}
+		})
+	}
 }
 
 // TestPatchTakesSectionsMoved changes the order and matter of sections,
@@ -651,4 +743,92 @@ func TestProblemsAreTheFullBuilds(t *testing.T) {
 			t.Errorf("%s: Problems finds %d problems, the full build %d:\n%v\n%v", c.why, len(quick), len(full), quick.Err(), full.Err())
 		}
 	}
+}
+
+// TestPatchTakesRenumberingAtScale exchanges the numbers of objectives in
+// three copies of the CBP publication, whose objectives refer to the same
+// objective of the next copy and to its first activity, in a row of saves:
+// each pair of neighbours of copy 2, and three objectives rotated. Each
+// exchange that Patch takes must give the full build's site and links;
+// one it refuses must be one the full build refuses too: one that
+// leaves a reference to an outcome or activity without its target or one
+// pointing to its own item: the full build refuses those too.
+func TestPatchTakesRenumberingAtScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three copies of the CBP publication many times")
+	}
+	repo, err := os.OpenRoot(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	dir := t.TempDir()
+	if _, err := scale.Dir(context.Background(), repo.FS(), 3, dir); err != nil {
+		t.Fatal(err)
+	}
+	source := fstest.MapFS{}
+	files := map[string]string{} // objective number → file, as the source is now
+	err = fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if m := regexp.MustCompile(`(?m)^number: "(\d+\.\d+)"`).FindSubmatch(b); m != nil {
+			files[string(m[1])] = p
+		}
+		source[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		t.Fatal(errs.Err())
+	}
+	// Each save gives the objectives numbered from[i] the numbers to[i].
+	type save struct{ from, to []string }
+	var saves []save
+	for _, g := range []string{"4", "5", "6"} {
+		for i := 1; ; i++ {
+			a, b := fmt.Sprintf("%s.%d", g, i), fmt.Sprintf("%s.%d", g, i+1)
+			if files[b] == "" {
+				break
+			}
+			saves = append(saves, save{[]string{a, b}, []string{b, a}})
+		}
+	}
+	saves = append(saves, save{[]string{"5.1", "5.2", "5.3"}, []string{"5.2", "5.3", "5.1"}})
+	taken := 0
+	for _, sv := range saves {
+		next := maps.Clone(source)
+		var paths []string
+		moved := map[string]string{}
+		for i, num := range sv.from {
+			p := files[num]
+			paths = append(paths, p)
+			text := string(source[p].Data)
+			next[p] = &fstest.MapFile{Data: []byte(strings.Replace(text, `number: "`+num+`"`, `number: "`+sv.to[i]+`"`, 1))}
+			moved[sv.to[i]] = p
+		}
+		what := fmt.Sprintf("%v → %v", sv.from, sv.to)
+		patched, ok := prep.Patch(ctx, Config{Source: next, LazyData: true, Cache: &Cache{}}, paths)
+		if !ok {
+			// Prepare reports why.
+			if _, errs := Prepare(ctx, Config{Source: next}); len(errs) == 0 {
+				t.Errorf("Patch refused %s, which the full build takes", what)
+			}
+			continue
+		}
+		sameAsBuild(t, patched, next, what)
+		taken++
+		// The next save starts from this one, as in the preview.
+		source, prep = next, patched
+		maps.Copy(files, moved)
+	}
+	if taken < len(saves)/2 {
+		t.Errorf("Patch took %d of %d exchanges", taken, len(saves))
+	}
+	t.Logf("Patch took %d of %d exchanges", taken, len(saves))
 }

@@ -43,12 +43,22 @@ import (
 // the front or back sections, and the "Referenced from" lists it is in are
 // sorted again in the new reading order.
 //
+// Objectives of one goal may exchange numbers (two swapped, or more
+// rotated), when every number one of them leaves is taken by another
+// among docs: each then takes the place of the objective that had its new
+// number, with that objective's ID, page and "Referenced from" lists, as
+// if that objective's document had been edited to say what it says now.
+// Its title usually changes that way, so the documents that refer to it
+// are read again, as for any title.
+//
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
 //
-// ok is false when a change may reach further (a number, an outcome or
-// activity removed whose ID others refer to, a goal or an objective other than the last of its goal added or
-// deleted, more than one document added or deleted) or when a document
+// ok is false when a change may reach further (a goal's number, an
+// objective's number other than an exchange within its goal, an outcome or
+// activity removed whose ID others refer to, a goal or an objective other
+// than the last of its goal added or deleted, more than one document added
+// or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
@@ -107,10 +117,27 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 			}
 		}
 	}
-	if !x.convert() {
+	if !x.exchanged() || !x.convert() {
 		return nil, false
 	}
 	return x.splice(), true
+}
+
+// exchanged reports whether the objectives renumbered among the documents
+// read only exchanged numbers: each number one of them left is the new
+// number of another, so that every objective of the plan still has one,
+// and every page its objective.
+func (x *redoer) exchanged() bool {
+	// Each document left another number, so the sets are equal only if
+	// no two took the same one.
+	vacated, taken := map[string]bool{}, map[string]bool{}
+	for _, rd := range x.order {
+		if rd.vacated != "" {
+			vacated[rd.vacated] = true
+			taken[rd.obj.Number] = true
+		}
+	}
+	return maps.Equal(vacated, taken)
 }
 
 // redoer is the state of one Redoc.
@@ -142,6 +169,10 @@ type redone struct {
 	sec  *plan.Section // the new item, one of three
 	goal *plan.Goal
 	obj  *plan.Objective
+	// vacated is the number the objective had, when it has another now:
+	// it then takes the place of the objective that had that one
+	// (oldRefs are that objective's items).
+	vacated string
 
 	added      bool            // sec or obj is a new document's
 	moved      bool            // sec has another order or matter: another place in reading order
@@ -272,7 +303,16 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 			return nil, false
 		}
 		if o.Number != no.Number {
-			return nil, false
+			// Renumbered within its goal: it takes the place of the
+			// objective that had its new number, which the same save
+			// must renumber too (Redoc checks that the numbers are
+			// exchanged among the documents read).
+			at := objectiveNumbered(p, no.Number)
+			if at == nil || at.Goal != o.Goal {
+				return nil, false
+			}
+			rd.vacated = o.Number
+			o = at
 		}
 		rd.obj, rd.oldRefs, rd.newRefs = no, itemRefs(o), itemRefs(no)
 		// Outcomes and activities are numbered by their place: one added
@@ -457,7 +497,7 @@ func (x *redoer) splice() *plan.Plan {
 			x.drop(rd)
 		case rd.obj != nil:
 			no := rd.obj
-			gi, oi, idx := x.locate(no.File)
+			gi, oi, idx := x.locate(no.Number)
 			g := x.ownGoal(gi)
 			o := g.Objectives[oi]
 			// The items keep their backlinks by ID: an item added has
@@ -628,7 +668,7 @@ func (x *redoer) insertSection(ns *plan.Section) {
 // copies the objectives that were its neighbours.
 func (x *redoer) drop(rd *redone) {
 	np := x.np
-	gi, oi, idx := x.locate(rd.deleted.File)
+	gi, oi, idx := x.locate(rd.deleted.Number)
 	goal := x.ownGoal(gi)
 	goal.Objectives = slices.Delete(goal.Objectives, oi, oi+1)
 	np.Objectives = slices.Delete(np.Objectives, idx, idx+1)
@@ -661,13 +701,17 @@ func (x *redoer) setRefs(refs ...*plan.Ref) {
 	}
 }
 
-// locate returns where the objective of file is in np: its goal's index,
-// its index in that goal and its index in np.Objectives.
-func (x *redoer) locate(file string) (gi, oi, idx int) {
+// locate returns where the objective numbered number is in np: its
+// goal's index, its index in that goal and its index in np.Objectives. An
+// objective is found by number, not by file: while the documents read
+// take their places, two objects of np may come from the same file (one
+// renumbered, and the one whose place it took, not yet replaced), but a
+// number is always one objective's.
+func (x *redoer) locate(number string) (gi, oi, idx int) {
 	np := x.np
-	idx = slices.IndexFunc(np.Objectives, func(o *plan.Objective) bool { return o.File == file })
+	idx = slices.IndexFunc(np.Objectives, func(o *plan.Objective) bool { return o.Number == number })
 	for i, g := range np.Goals {
-		if j := slices.IndexFunc(g.Objectives, func(o *plan.Objective) bool { return o.File == file }); j >= 0 {
+		if j := slices.IndexFunc(g.Objectives, func(o *plan.Objective) bool { return o.Number == number }); j >= 0 {
 			return i, j, idx
 		}
 	}
@@ -713,7 +757,7 @@ func (x *redoer) ownObjective(o *plan.Objective) *plan.Objective {
 	if x.own[o] {
 		return o
 	}
-	gi, oi, _ := x.locate(o.File)
+	gi, oi, _ := x.locate(o.Number)
 	return x.ownGoal(gi).Objectives[oi]
 }
 
@@ -794,6 +838,16 @@ func findSection(p *plan.Plan, file string) (*[]*plan.Section, int) {
 		}
 	}
 	return &p.Front, -1
+}
+
+// objectiveNumbered returns the objective of p numbered number, or nil.
+func objectiveNumbered(p *plan.Plan, number string) *plan.Objective {
+	for _, o := range p.Objectives {
+		if o.Number == number {
+			return o
+		}
+	}
+	return nil
 }
 
 // findObjective returns the objective from file, or nil.

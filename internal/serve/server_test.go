@@ -98,6 +98,8 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		goalFile    = "content/goal-2/goal.md"
 	)
 	section, goal, config := l.read(sectionFile), l.read(goalFile), l.read("stratpub.yaml")
+	const first, second = "content/goal-1/1.1-counter-network.md", "content/goal-1/1.2-awareness-and-enforcement.md"
+	firstText, secondText := l.read(first), l.read(second)
 	// how is what the server's log says it did again: "documents only" when
 	// it read the changed documents (and those that refer to a retitled
 	// item) again and reused the rest, "configuration only" (or "and
@@ -170,6 +172,14 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		}},
 		{"objective title edit", "documents only", "reload", func() {
 			l.write(objFile, strings.Replace(obj, `title: "Secure and Compliant Trade"`, `title: "Compliant Trade"`, 1))
+		}},
+		{"two objectives exchange numbers", "documents only", "reload", func() {
+			l.write(first, strings.Replace(firstText, `number: "1.1"`, `number: "1.2"`, 1))
+			l.write(second, strings.Replace(secondText, `number: "1.2"`, `number: "1.1"`, 1))
+		}},
+		{"and exchange them back", "documents only", "reload", func() {
+			l.write(first, firstText)
+			l.write(second, secondText)
 		}},
 		{"new folder with a new goal and objective", "", "reload", func() {
 			// The folder appears whole (made under a name the watcher
