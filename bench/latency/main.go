@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -section | -move | -fix]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -section | -move | -fix]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -83,7 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
 	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
-	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview prepares the whole publication again")
+	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
+	insert := fl.Bool("insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -92,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -102,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -154,6 +155,17 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		num := regexp.MustCompile(`(?m)^number: ".*"$`)
 		swapped = num.ReplaceAll(orig, num.Find(otherOrig))
 		otherSwapped = num.ReplaceAll(otherOrig, num.Find(orig))
+	}
+	// With -insert: the document and the objectives after it, as they
+	// are and renumbered one more.
+	var after []string
+	var afterOrig, afterNext [][]byte
+	if insert {
+		if after, afterOrig, afterNext, err = objectivesFrom(target, orig); err != nil {
+			return nil, err
+		}
+		added = filepath.Join(filepath.Dir(target), "0-latency-inserted.md")
+		addedData = regexp.MustCompile(`(?m)^title: .*$`).ReplaceAll(orig, []byte(`title: "Inserted for the latency measure"`))
 	}
 	if section {
 		add = true // added and deleted in turn
@@ -255,6 +267,8 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			err = errors.Join(os.WriteFile(target, swapped, 0o644), os.WriteFile(other, otherSwapped, 0o644))
 		case swap:
 			err = errors.Join(os.WriteFile(target, orig, 0o644), os.WriteFile(other, otherOrig, 0o644))
+		case insert:
+			err = writeAll(after, afterNext, afterOrig, i%2 == 0, added, addedData)
 		case add && i%2 == 0:
 			err = os.WriteFile(added, addedData, 0o644)
 		case add:
@@ -309,6 +323,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	}
 	if swap {
 		if err := os.WriteFile(other, otherOrig, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if insert {
+		if err := writeAll(after, afterNext, afterOrig, false, added, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -380,6 +399,68 @@ func followingObjective(target string, orig []byte) (string, []byte, error) {
 		}
 	}
 	return "", nil, fmt.Errorf("no objective %s.%d beside %s", m[1], n+1, target)
+}
+
+// objectivesFrom returns the files of the objective in target and of
+// those after it in its goal (in the same folder), in order, with their
+// contents as they are and renumbered one more.
+func objectivesFrom(target string, orig []byte) (files []string, was, next [][]byte, err error) {
+	num := regexp.MustCompile(`(?m)^number: "(\d+)\.(\d+)"$`)
+	m := num.FindSubmatch(orig)
+	if m == nil {
+		return nil, nil, nil, fmt.Errorf("%s is not an objective with a number", target)
+	}
+	from, _ := strconv.Atoi(string(m[2]))
+	entries, err := os.ReadDir(filepath.Dir(target))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	byNumber := map[int]string{}
+	for _, e := range entries {
+		p := filepath.Join(filepath.Dir(target), e.Name())
+		if !strings.HasSuffix(e.Name(), ".md") {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if om := num.FindSubmatch(b); om != nil && string(om[1]) == string(m[1]) {
+			if n, _ := strconv.Atoi(string(om[2])); n >= from {
+				byNumber[n] = p
+			}
+		}
+	}
+	for n := from; byNumber[n] != ""; n++ {
+		b, err := os.ReadFile(byNumber[n])
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		files, was = append(files, byNumber[n]), append(was, b)
+		next = append(next, num.ReplaceAll(b, []byte(fmt.Sprintf(`number: "%s.%d"`, m[1], n+1))))
+	}
+	return files, was, next, nil
+}
+
+// writeAll writes the objectives renumbered (next) and the new one (data
+// to added), or, when not in, deletes the new one and writes them back
+// as they were.
+func writeAll(files []string, next, was [][]byte, in bool, added string, data []byte) error {
+	var errs []error
+	if in {
+		errs = append(errs, os.WriteFile(added, data, 0o644))
+		for i, f := range files {
+			errs = append(errs, os.WriteFile(f, next[i], 0o644))
+		}
+		return errors.Join(errs...)
+	}
+	if err := os.Remove(added); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	for i, f := range files {
+		errs = append(errs, os.WriteFile(f, was[i], 0o644))
+	}
+	return errors.Join(errs...)
 }
 
 // percentile of sorted values, nearest rank.

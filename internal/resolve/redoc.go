@@ -32,33 +32,37 @@ import (
 // or removes the last ID of its list.
 //
 // One document may also be added (added) or deleted (deleted, the paths
-// of documents gone): an objective after the last of its goal, or the last
-// objective of a goal, whose goal is then copied with one objective more or
-// less, and the objectives before and after it copied to point to their
-// new neighbours; or a section, put in its place or taken out of the list
-// of front or back sections. A deleted item must be one no other item
-// refers to.
+// of documents gone): a section, put in its place or taken out of the list
+// of front or back sections, which no other item may refer to; or an
+// objective (below).
 //
 // A section whose order or matter changed is moved to its new place among
 // the front or back sections, and the "Referenced from" lists it is in are
 // sorted again in the new reading order.
 //
-// Objectives of one goal may exchange numbers (two swapped, or more
-// rotated), when every number one of them leaves is taken by another
-// among docs: each then takes the place of the objective that had its new
-// number, with that objective's ID, page and "Referenced from" lists, as
-// if that objective's document had been edited to say what it says now.
-// Its title usually changes that way, so the documents that refer to it
-// are read again, as for any title.
+// Objectives are numbered 1, 2, 3 ... in their goal, and their IDs and
+// pages follow their numbers. An objective renumbered, added or deleted is
+// taken when the goal's numbers still follow each other with the
+// documents read: objectives of a goal that exchange numbers (two swapped,
+// or more rotated), one added with the number of another and those after
+// it renumbered one more, or one deleted and those after it renumbered one
+// less. Each objective that takes a number anew takes the place of the
+// objective that had it, with that objective's ID, page and "Referenced
+// from" lists, as if that objective's document had been edited to say
+// what it says now; its title usually changes that way, so the documents
+// that refer to it are read again, as for any title. The number after the
+// last of the goal, taken, adds an objective: the goal is copied with one
+// more, and the objectives before and after it copied to point to it. The
+// last number, left to no one, drops the objective that had it: its goal
+// is copied with one less, and nothing may refer to its IDs.
 //
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
 //
-// ok is false when a change may reach further (a goal's number, an
-// objective's number other than an exchange within its goal, an outcome or
-// activity removed whose ID others refer to, a goal or an objective other
-// than the last of its goal added or deleted, more than one document added
-// or deleted) or when a document
+// ok is false when a change may reach further (a goal's number, a goal
+// added or deleted, objectives numbered with a gap or a number twice or
+// moved to another goal, an outcome or activity removed whose ID others
+// refer to, more than one document added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
@@ -67,9 +71,12 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 	if len(added)+len(deleted) > 1 {
 		return nil, false
 	}
+	// Read each document alone; a changed title brings in the documents
+	// that refer to its item.
+	var queue []*load.Doc
 	for _, d := range added {
 		rd, ok := x.add(d)
-		if !ok {
+		if !ok || !x.follow(rd, read, &queue) {
 			return nil, false
 		}
 		x.byFile[d.Path] = rd
@@ -83,9 +90,7 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		x.byFile[path] = rd
 		x.order = append(x.order, rd)
 	}
-	// Read each document alone; a changed title brings in the documents
-	// that refer to its item.
-	queue := slices.Clone(docs)
+	queue = append(queue, docs...)
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
@@ -98,46 +103,110 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		}
 		x.byFile[d.Path] = rd
 		x.order = append(x.order, rd)
-		// Only the page's item has a title of its own: an outcome's or
-		// an activity's is its number.
-		if old, ref := rd.oldRefs[0], rd.newRefs[0]; ref.Title != old.Title {
-			rd.retitled = true
-			for _, bl := range old.Backlinks {
-				file := fileOf(p, bl.From)
-				if file == "" {
-					return nil, false // a priority of the configuration
-				}
-				if x.byFile[file] == nil {
-					dd, ok := read(file)
-					if !ok {
-						return nil, false
-					}
-					queue = append(queue, dd)
-				}
-			}
+		if !x.follow(rd, read, &queue) {
+			return nil, false
 		}
 	}
-	if !x.exchanged() || !x.convert() {
+	if !x.slots() || !x.convert() {
 		return nil, false
 	}
 	return x.splice(), true
 }
 
-// exchanged reports whether the objectives renumbered among the documents
-// read only exchanged numbers: each number one of them left is the new
-// number of another, so that every objective of the plan still has one,
-// and every page its objective.
-func (x *redoer) exchanged() bool {
-	// Each document left another number, so the sets are equal only if
-	// no two took the same one.
-	vacated, taken := map[string]bool{}, map[string]bool{}
-	for _, rd := range x.order {
-		if rd.vacated != "" {
-			vacated[rd.vacated] = true
-			taken[rd.obj.Number] = true
+// follow marks rd retitled when the item of its page has a new title, and
+// queues the documents that refer to that item, to be read again with
+// read: their empty links show the title. false when one cannot be read,
+// or the item is referred to by the configuration (a priority).
+func (x *redoer) follow(rd *redone, read func(path string) (*load.Doc, bool), queue *[]*load.Doc) bool {
+	// Only the page's item has a title of its own: an outcome's or an
+	// activity's is its number.
+	if len(rd.oldRefs) == 0 || len(rd.newRefs) == 0 || rd.oldRefs[0].Title == rd.newRefs[0].Title {
+		return true
+	}
+	rd.retitled = true
+	for _, bl := range rd.oldRefs[0].Backlinks {
+		file := fileOf(x.p, bl.From)
+		if file == "" {
+			return false // a priority of the configuration
+		}
+		if x.byFile[file] == nil {
+			dd, ok := read(file)
+			if !ok {
+				return false
+			}
+			*queue = append(*queue, dd)
 		}
 	}
-	return maps.Equal(vacated, taken)
+	return true
+}
+
+// slots checks that the objectives read leave every goal they touch
+// numbered 1, 2, 3 ... without a gap and without a number twice: each
+// number given up (by an objective renumbered or deleted) is taken by
+// another objective read, but for the last of the goal when one was
+// deleted; each number taken (by an objective renumbered or added) was
+// given up, but for the one after the last when one was added. That last
+// objective of the goal, whose number no one takes, is then dropped: its
+// IDs go, and nothing may refer to them.
+func (x *redoer) slots() bool {
+	given, taken := map[int]map[int]bool{}, map[int]map[int]bool{}
+	mark := func(m map[int]map[int]bool, number string) bool {
+		g, n, _ := splitObjectiveNumber(number)
+		gn, _ := strconv.Atoi(g)
+		on, _ := strconv.Atoi(n)
+		if m[gn] == nil {
+			m[gn] = map[int]bool{}
+		}
+		if m[gn][on] {
+			return false
+		}
+		m[gn][on] = true
+		return true
+	}
+	for _, rd := range x.order {
+		if rd.vacated != "" && !mark(given, rd.vacated) {
+			return false
+		}
+		if rd.obj != nil && (rd.vacated != "" || rd.isNew) && !mark(taken, rd.obj.Number) {
+			return false
+		}
+	}
+	goals := slices.Collect(maps.Keys(given))
+	for gn := range taken {
+		if given[gn] == nil {
+			goals = append(goals, gn)
+		}
+	}
+	slices.Sort(goals)
+	for _, gn := range goals {
+		gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
+		if gi < 0 {
+			return false
+		}
+		goal := x.p.Goals[gi]
+		k := len(goal.Objectives)
+		// The numbers kept and those taken, count in all, must be 1 to
+		// count: then none is both, and none is past the end.
+		kept := func(n int) bool { return n <= k && !given[gn][n] }
+		count := k - len(given[gn]) + len(taken[gn])
+		for n := 1; n <= count; n++ {
+			if !kept(n) && !taken[gn][n] {
+				return false
+			}
+		}
+		if count == k-1 {
+			o := goal.Objectives[k-1]
+			rd := &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
+			for _, ref := range rd.oldRefs {
+				if len(ref.Backlinks) > 0 {
+					return false // Plan reports the references left without a target
+				}
+				rd.removed = append(rd.removed, ref.ID)
+			}
+			x.order = append(x.order, rd)
+		}
+	}
+	return true
 }
 
 // redoer is the state of one Redoc.
@@ -169,22 +238,22 @@ type redone struct {
 	sec  *plan.Section // the new item, one of three
 	goal *plan.Goal
 	obj  *plan.Objective
-	// vacated is the number the objective had, when it has another now:
-	// it then takes the place of the objective that had that one
-	// (oldRefs are that objective's items).
+	// vacated is the number the objective of a document had, when it has
+	// another now or is gone; isNew says it is a new document's. Either
+	// way the objective takes its number anew (see place).
 	vacated string
+	isNew   bool
 
-	added      bool            // sec or obj is a new document's
+	added      bool            // sec or obj is new: a new document's, or an objective after the last of its goal
 	moved      bool            // sec has another order or matter: another place in reading order
-	deleted    *plan.Objective // the objective of a document gone
+	deleted    *plan.Objective // the last objective of a goal, dropped (slots)
 	deletedSec *plan.Section   // the section of a document gone
 }
 
-// add reads d, a new document, and checks that it is a section, or an
-// objective that comes after the last of its goal, that adds only IDs and
-// a page of its own.
+// add reads d, a new document, and checks that it is a section that adds
+// only IDs and a page of its own, or an objective, which takes its place
+// among those of its goal (place).
 func (x *redoer) add(d *load.Doc) (*redone, bool) {
-	p := x.p
 	r := x.resolver()
 	f := newFields(d, d.Meta, "document", &r.errs)
 	kind := f.str("type", false, "objective")
@@ -206,14 +275,58 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	if no == nil || len(r.errs) > 0 {
 		return nil, false
 	}
+	rd := &redone{r: r, kind: "objective", obj: no, newRefs: itemRefs(no), isNew: true}
+	return rd, x.place(rd)
+}
+
+// place gives rd, an objective that takes its number anew (a new
+// document's, or one renumbered within its goal), its place: that of the
+// objective that had the number, whose ID, page and "Referenced from" lists
+// it takes as an edit of it would (oldRefs), or, for the number after the
+// last of its goal, a new one (added), whose IDs and page must be new.
+// slots then checks that the numbers of the goal still follow each other.
+func (x *redoer) place(rd *redone) bool {
+	no := rd.obj
 	g, n, ok := splitObjectiveNumber(no.Number)
 	gn, _ := strconv.Atoi(g)
-	gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
-	if !ok || gi < 0 || n != strconv.Itoa(len(p.Goals[gi].Objectives)+1) || no.Number != strconv.Itoa(gn)+"."+n {
-		return nil, false
+	gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
+	if !ok || gi < 0 || no.Number != strconv.Itoa(gn)+"."+n {
+		return false
 	}
-	rd := &redone{r: r, kind: "objective", obj: no, added: true, newRefs: itemRefs(no)}
-	return rd, x.fresh(rd.newRefs)
+	if rd.vacated != "" {
+		if was, _, _ := splitObjectiveNumber(rd.vacated); was != g {
+			return false // to another goal
+		}
+	}
+	if at := objectiveNumbered(x.p, no.Number); at != nil {
+		rd.oldRefs = itemRefs(at)
+		return x.keepsReferred(rd)
+	}
+	if n != strconv.Itoa(len(x.p.Goals[gi].Objectives)+1) {
+		return false
+	}
+	rd.added = true
+	return x.fresh(rd.newRefs)
+}
+
+// keepsReferred lists in rd.removed the IDs of its items before that it no
+// longer defines, and reports whether nothing refers to them. Outcomes and
+// activities are numbered by their place: one added or removed adds or
+// removes the last ID of its list.
+func (x *redoer) keepsReferred(rd *redone) bool {
+	now := map[string]bool{}
+	for _, ref := range rd.newRefs {
+		now[ref.ID] = true
+	}
+	for _, ref := range rd.oldRefs {
+		if !now[ref.ID] {
+			if len(ref.Backlinks) > 0 {
+				return false // Plan reports the references left without a target
+			}
+			rd.removed = append(rd.removed, ref.ID)
+		}
+	}
+	return true
 }
 
 // fresh reports whether the IDs of refs and the page of the first are new
@@ -241,11 +354,13 @@ func (x *redoer) remove(path string) (*redone, bool) {
 		s := (*list)[i]
 		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
 	} else {
+		// Its number is given up: the objectives after it take theirs
+		// (slots), and the last place of the goal is dropped.
 		o := findObjective(x.p, path)
-		if o == nil || len(o.Goal.Objectives) < 2 || o.Goal.Objectives[len(o.Goal.Objectives)-1] != o {
+		if o == nil || len(o.Goal.Objectives) < 2 {
 			return nil, false
 		}
-		rd = &redone{r: &resolver{}, kind: "objective", deleted: o, oldRefs: itemRefs(o)}
+		return &redone{r: &resolver{}, kind: "objective", vacated: o.Number}, true
 	}
 	for _, ref := range rd.oldRefs {
 		if len(ref.Backlinks) > 0 {
@@ -302,33 +417,17 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 		if no == nil || o == nil {
 			return nil, false
 		}
+		rd.obj, rd.newRefs = no, itemRefs(no)
 		if o.Number != no.Number {
-			// Renumbered within its goal: it takes the place of the
-			// objective that had its new number, which the same save
-			// must renumber too (Redoc checks that the numbers are
-			// exchanged among the documents read).
-			at := objectiveNumbered(p, no.Number)
-			if at == nil || at.Goal != o.Goal {
+			// Renumbered: it takes the place of the objective that had
+			// its new number (slots checks that the goal's numbers still
+			// follow each other).
+			rd.vacated = o.Number
+			if !x.place(rd) {
 				return nil, false
 			}
-			rd.vacated = o.Number
-			o = at
-		}
-		rd.obj, rd.oldRefs, rd.newRefs = no, itemRefs(o), itemRefs(no)
-		// Outcomes and activities are numbered by their place: one added
-		// or removed adds or removes the last ID of its list, which
-		// nothing may refer to any more.
-		now := map[string]bool{}
-		for _, ref := range rd.newRefs {
-			now[ref.ID] = true
-		}
-		for _, ref := range rd.oldRefs {
-			if !now[ref.ID] {
-				if len(ref.Backlinks) > 0 {
-					return nil, false // Plan reports the references left without a target
-				}
-				rd.removed = append(rd.removed, ref.ID)
-			}
+		} else if rd.oldRefs = itemRefs(o); !x.keepsReferred(rd) {
+			return nil, false
 		}
 	default:
 		return nil, false
@@ -336,7 +435,7 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 	if len(r.errs) > 0 {
 		return nil, false
 	}
-	if !sameAddress(rd.oldRefs[0], rd.newRefs[0]) {
+	if len(rd.oldRefs) > 0 && !sameAddress(rd.oldRefs[0], rd.newRefs[0]) {
 		return nil, false
 	}
 	return rd, true

@@ -192,6 +192,14 @@ func (l *live) write(name, data string) {
 	}
 }
 
+// remove deletes a file of the publication.
+func (l *live) remove(name string) {
+	l.t.Helper()
+	if err := os.Remove(filepath.Join(l.dir, filepath.FromSlash(name))); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
 // rename renames a file or folder of the publication.
 func (l *live) rename(from, to string) {
 	l.t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
@@ -100,6 +101,17 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 	section, goal, config := l.read(sectionFile), l.read(goalFile), l.read("stratpub.yaml")
 	const first, second = "content/goal-1/1.1-counter-network.md", "content/goal-1/1.2-awareness-and-enforcement.md"
 	firstText, secondText := l.read(first), l.read(second)
+	const inserted = "content/goal-1/1.0-inserted.md"
+	goal1, _ := filepath.Glob(filepath.Join(dir, "content/goal-1/1.*.md"))
+	goal1Text := make([]string, len(goal1))
+	for i, f := range goal1 { // 1.1-..., 1.2-...: in order
+		goal1[i], _ = filepath.Rel(dir, f)
+		goal1[i] = filepath.ToSlash(goal1[i])
+		goal1Text[i] = l.read(goal1[i])
+	}
+	if len(goal1) != 6 {
+		t.Fatalf("goal 1 has %d objectives; the steps below expect 6", len(goal1))
+	}
 	// how is what the server's log says it did again: "documents only" when
 	// it read the changed documents (and those that refer to a retitled
 	// item) again and reused the rest, "configuration only" (or "and
@@ -180,6 +192,18 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"and exchange them back", "documents only", "reload", func() {
 			l.write(first, firstText)
 			l.write(second, secondText)
+		}},
+		{"an objective added first in its goal, the others renumbered", "documents only", "reload", func() {
+			l.write(inserted, strings.Replace(firstText, `title: "`, `title: "Inserted `, 1))
+			for i, f := range goal1 {
+				l.write(f, strings.Replace(goal1Text[i], fmt.Sprintf(`number: "1.%d"`, i+1), fmt.Sprintf(`number: "1.%d"`, i+2), 1))
+			}
+		}},
+		{"and deleted, the others numbered back", "documents only", "reload", func() {
+			l.remove(inserted)
+			for i, f := range goal1 {
+				l.write(f, goal1Text[i])
+			}
 		}},
 		{"new folder with a new goal and objective", "", "reload", func() {
 			// The folder appears whole (made under a name the watcher
