@@ -14,6 +14,7 @@ import (
 
 	stratpub "github.com/stratpub/stratpub"
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/export"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/plan"
 	"github.com/stratpub/stratpub/internal/render"
@@ -371,6 +372,10 @@ func loadTheme(source fs.FS) func() (*render.Theme, diag.List) {
 	go func() {
 		defer close(done)
 		th, errs = render.LoadTheme(Theme(source))
+		// The highlighted samples' style sheet, made once per process
+		// and added by addData, is made here too while the plan is
+		// resolved, rather than after it (0.2-0.4 ms).
+		export.HighlightCSS()
 	}()
 	return func() (*render.Theme, diag.List) {
 		<-done
