@@ -4,6 +4,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -230,6 +231,27 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		r = p.Renderer.Replan(pl, opts)
 	}
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
+}
+
+// Unchanged reports whether every file at paths is a document p was
+// prepared from whose text is still the same: a save that changed nothing
+// (an editor that writes the same text again, a file touched), after
+// which the site is the same.
+func (p *Prepared) Unchanged(cfg Config, paths []string) bool {
+	if len(paths) == 0 || p.docs == nil {
+		return false
+	}
+	for _, path := range paths {
+		i, found := slices.BinarySearchFunc(p.docs, path, func(d *load.Doc, path string) int { return strings.Compare(d.Path, path) })
+		if !found || p.docs[i].Src == nil {
+			return false
+		}
+		d, err := load.ReadDoc(cfg.Source, path)
+		if err != nil || d == nil || !bytes.Equal(d.Src, p.docs[i].Src) {
+			return false
+		}
+	}
+	return true
 }
 
 // Problems returns, quickly, the problems that the files at paths, changed

@@ -207,6 +207,12 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		}
 		s.hub.send(e)
 	}
+	if prev != nil && !failing && b.Paths != nil && prev.prep.Unchanged(cfg, b.Paths) {
+		// Saved without a change: the site is the same, and the pages
+		// keep their place.
+		fmt.Fprintf(s.log, "no change in %s; nothing rebuilt\n", strings.Join(b.Paths, ", "))
+		return
+	}
 	switch {
 	case prev != nil && !failing && themeOnly(b.Paths):
 		// The plan cannot have changed: render it again with the new theme.

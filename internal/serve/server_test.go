@@ -274,6 +274,43 @@ func lastSaid(log, prefix, none string) string {
 	return none
 }
 
+// A save that changes nothing (the same text written again) rebuilds
+// nothing and reloads no page; a save that changes the text, after it,
+// does both (the control).
+func TestUnchangedSaveReloadsNothing(t *testing.T) {
+	l := startLive(t, copyCBP(t))
+	obj := l.read(objFile)
+	for len(l.rebuilt) > 0 {
+		<-l.rebuilt // the first build's
+	}
+	for i := range 2 {
+		l.write(objFile, obj)
+		select {
+		case e := <-l.events:
+			t.Fatalf("save %d without a change: event %q", i+1, e)
+		case <-l.rebuilt:
+			t.Fatalf("save %d without a change: a rebuild", i+1)
+		case <-time.After(time.Second): // the watcher waits 100 ms
+		}
+	}
+	if !strings.Contains(l.log.String(), "no change in "+objFile+"; nothing rebuilt") {
+		t.Errorf("the log does not say so:\n%s", l.log.String())
+	}
+	l.write(objFile, obj+"\nA new closing paragraph.\n")
+	if e, errs := l.settle(); e != "reload" || len(errs) > 0 {
+		t.Fatalf("a changed save: event %q, errors %v", e, errs)
+	}
+	if _, page := l.get("objectives/1.3/"); !strings.Contains(page, "A new closing paragraph.") {
+		t.Error("the changed text is not served")
+	}
+	// Back as it was: a change from what was served last.
+	l.write(objFile, obj)
+	if e, errs := l.settle(); e != "reload" || len(errs) > 0 {
+		t.Fatalf("the text put back: event %q, errors %v", e, errs)
+	}
+	checkSameAsBuild(t, l, "unchanged saves")
+}
+
 // A body edit that breaks a reference is reported like any error, with its
 // position, and fixing it brings back the text-only path.
 func TestBodyErrorInPreview(t *testing.T) {
