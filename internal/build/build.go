@@ -117,8 +117,9 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // reusing p when every changed file is a document of p's plan whose change
 // stays inside its items (texts, titles, references, figures and the lists
 // of outcomes and activities changed), or whose objectives are renumbered
-// within their goal, which stays numbered without a gap (see
-// resolve.Redoc), with one section or objective added or deleted at most: then only the changed documents, and those
+// within their goal, which stays numbered without a gap, with objectives
+// added, deleted or renamed (see resolve.Redoc), and one section added or
+// deleted at most: then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
 // and the result is the same as Prepare's. The configuration file may be
 // one of the paths, when its change stays within what the pages show of it
@@ -126,7 +127,7 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // the documents are not read again. An image added or changed under
 // images/, or one a figure shows, is copied again. ok is false when the
 // change needs Prepare: another kind of file, a file deleted that is not a
-// document, a goal added, deleted or renumbered, more than one document
+// document, a goal added, deleted or renumbered, more than one section
 // added or deleted, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
 // or a file with a problem to report.

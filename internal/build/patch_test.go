@@ -350,12 +350,20 @@ var unlinked = []edit{
 // TestPatchTakesObjectivesInTheMiddle adds an objective before others of
 // its goal and deletes one that is not the last, with the objectives after
 // it renumbered in the same change, as an author inserts or removes one,
-// and checks that Patch takes each and gives the full build's site and
-// links: the objectives after it have new pages, the references to their
-// numbers show their new titles (the conclusion's link to objective 1.2),
-// and the goal has a page more or less.
+// renames objectives' files (a document deleted and one added in one
+// change), and moves one to another goal, and checks that Patch takes each
+// and gives the full build's site and links: the objectives after it have
+// new pages, the references to their numbers show their new titles (the
+// conclusion's link to objective 1.2), and the goals have a page more or
+// less.
 func TestPatchTakesObjectivesInTheMiddle(t *testing.T) {
 	base, _ := smallFS(t)
+	// unlinkedText is the text of a document of base after unlinked.
+	unlinkedText := func(path string) string {
+		source := maps.Clone(base)
+		change(t, source, unlinked)
+		return string(source[path].Data)
+	}
 	const alpha, beta, d, z = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md", "content/goal-1/1.3-delta.md", "content/goal-1/1.0-zeta.md"
 	num := func(path, from, to string) edit { return edit{path, `number: "` + from + `"`, `number: "` + to + `"`} }
 	zetaAt := func(n string) edit { return edit{z, "", strings.Replace(zeta, "1.N", "1."+n, 1)} }
@@ -372,6 +380,18 @@ func TestPatchTakesObjectivesInTheMiddle(t *testing.T) {
 			{zetaAt("2"), num(beta, "1.2", "1.3")},
 			{{z, "", ""}, num(beta, "1.3", "1.2")},
 		}, "conclusion/index.html", "Beta"},
+		{"an objective added first and another deleted", unlinked, [][]edit{{zetaAt("1"), num(alpha, "1.1", "1.2"), {beta, "", ""}}},
+			"conclusion/index.html", "Alpha"},
+		{"an objective's file renamed", unlinked, [][]edit{{{alpha, "", ""}, {"content/goal-1/1.1-first.md", "", unlinkedText(alpha)}}},
+			"goals/1/index.html", "Alpha"},
+		{"two objectives exchanged, their files renamed to match", append(slices.Clone(unlinked), edit{d, "", delta0}), [][]edit{{
+			{beta, "", ""}, {d, "", ""},
+			{"content/goal-1/1.3-beta.md", "", strings.Replace(unlinkedText(beta), `number: "1.2"`, `number: "1.3"`, 1)},
+			{"content/goal-1/1.2-delta.md", "", strings.Replace(delta0, `number: "1.3"`, `number: "1.2"`, 1)},
+		}}, "conclusion/index.html", "Delta"},
+		{"the last objective of a goal moved to the end of the next", append(slices.Clone(unlinked), edit{d, "", delta0}), [][]edit{{
+			{d, "", ""}, {"content/goal-2/2.2-delta.md", "", strings.Replace(delta0, `number: "1.3"`, `number: "2.2"`, 1)},
+		}}, "goals/2/index.html", "Delta"},
 		{"added first, with another edit", unlinked, [][]edit{{
 			zetaAt("1"), num(alpha, "1.1", "1.2"), num(beta, "1.2", "1.3"),
 			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
@@ -407,7 +427,9 @@ func TestPatchRefusesRenumbering(t *testing.T) {
 		{"an objective added, with an outcome referred to gone", nil, []edit{{z, "", strings.NewReplacer("1.N", "1.2", "  - \"Zeta is measured.\"\n", "").Replace(zeta)}, num(beta, "1.2", "1.3")}},
 		{"an objective deleted, the last number referred to", append(slices.Clone(unlinked), edit{"content/front/foreword.md", "This plan", "See [](ref:activity-1.2.1). This plan"}),
 			[]edit{{alpha, "", ""}, num(beta, "1.2", "1.1")}},
-		{"an objective added first and one deleted", unlinked, []edit{{z, "", strings.Replace(zeta, "1.N", "1.1", 1)}, num(alpha, "1.1", "1.2"), {beta, "", ""}}},
+		{"two objectives added at the end", unlinked, []edit{{z, "", strings.Replace(zeta, "1.N", "1.3", 1)}, {d, "", strings.Replace(delta0, `number: "1.3"`, `number: "1.4"`, 1)}}},
+		{"two objectives deleted", append(slices.Clone(unlinked), edit{d, "", delta0}), []edit{{beta, "", ""}, {d, "", ""}}},
+		{"a section added and another deleted", nil, []edit{{"content/back/annex.md", "", annex}, {"content/back/conclusion.md", "", ""}}},
 	} {
 		t.Run(c.why, func(t *testing.T) {
 			ctx := context.Background()
@@ -819,8 +841,9 @@ func TestProblemsAreTheFullBuilds(t *testing.T) {
 // TestPatchTakesRenumberingAtScale renumbers objectives in three copies
 // of the CBP publication, whose objectives refer to the same objective of
 // the next copy and to its first activity, in a row of saves: each pair of
-// neighbours of copy 2 exchanged, three objectives rotated, and objectives
-// added before others and deleted again, those after them renumbered. Each
+// neighbours of copy 2 exchanged, three objectives rotated, objectives
+// added before others and deleted again, those after them renumbered, and
+// objectives' files renamed, alone and with an exchange. Each
 // exchange that Patch takes must give the full build's site and links;
 // one it refuses must be one the full build refuses too: one that
 // leaves a reference to an outcome or activity without its target or one
@@ -872,6 +895,7 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 	type save struct {
 		from, to []string
 		add, del string
+		rename   string // the number of an objective whose file is renamed
 	}
 	var saves []save
 	for _, g := range []string{"4", "5", "6"} {
@@ -888,7 +912,9 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 		save{from: []string{"5.1", "5.2", "5.3"}, to: []string{"5.2", "5.3", "5.4"}, add: "5.1"},
 		save{from: []string{"5.2", "5.3", "5.4"}, to: []string{"5.1", "5.2", "5.3"}, del: "5.1"},
 		save{from: []string{"6.2", "6.3"}, to: []string{"6.3", "6.4"}, add: "6.2"},
-		save{from: []string{"6.3", "6.4"}, to: []string{"6.2", "6.3"}, del: "6.2"})
+		save{from: []string{"6.3", "6.4"}, to: []string{"6.2", "6.3"}, del: "6.2"},
+		save{rename: "4.2"},
+		save{from: []string{"4.1", "4.2"}, to: []string{"4.2", "4.1"}, rename: "4.1"})
 	const added = "content/p0002/goal-3/0-inserted.md"
 	taken := 0
 	for _, sv := range saves {
@@ -913,6 +939,14 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 			delete(next, p)
 			paths = append(paths, p)
 			what += ", " + sv.del + " deleted"
+		}
+		if sv.rename != "" {
+			p := now[sv.rename]
+			q := strings.TrimSuffix(p, ".md") + "-renamed.md"
+			next[q] = next[p]
+			delete(next, p)
+			paths = append(paths, p, q)
+			what += ", the file of " + sv.rename + " renamed"
 		}
 		patched, ok := prep.Patch(ctx, Config{Source: next, LazyData: true, Cache: &Cache{}}, paths)
 		if !ok {

@@ -31,10 +31,11 @@ import (
 // and activities are numbered by their place, so one added or removed adds
 // or removes the last ID of its list.
 //
-// One document may also be added (added) or deleted (deleted, the paths
-// of documents gone): a section, put in its place or taken out of the list
-// of front or back sections, which no other item may refer to; or an
-// objective (below).
+// Documents may also be added (added) or deleted (deleted, the paths of
+// documents gone): one section at most, put in its place or taken out of
+// the list of front or back sections, which no other item may refer to;
+// and objectives (below), so that a document renamed (deleted under one
+// name and added under another) is an edit like any other.
 //
 // A section whose order or matter changed is moved to its new place among
 // the front or back sections, and the "Referenced from" lists it is in are
@@ -46,7 +47,8 @@ import (
 // documents read: objectives of a goal that exchange numbers (two swapped,
 // or more rotated), one added with the number of another and those after
 // it renumbered one more, or one deleted and those after it renumbered one
-// less. Each objective that takes a number anew takes the place of the
+// less, or one moved from the end of a goal to the end of another. Each
+// objective that takes a number anew takes the place of the
 // objective that had it, with that objective's ID, page and "Referenced
 // from" lists, as if that objective's document had been edited to say
 // what it says now; its title usually changes that way, so the documents
@@ -54,23 +56,22 @@ import (
 // last of the goal, taken, adds an objective: the goal is copied with one
 // more, and the objectives before and after it copied to point to it. The
 // last number, left to no one, drops the objective that had it: its goal
-// is copied with one less, and nothing may refer to its IDs.
+// is copied with one less, and nothing may refer to its IDs. A goal gains
+// or loses one objective at most.
 //
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
 //
 // ok is false when a change may reach further (a goal's number, a goal
 // added or deleted, objectives numbered with a gap or a number twice or
-// moved to another goal, an outcome or activity removed whose ID others
-// refer to, more than one document added or deleted) or when a document
+// renumbered into another goal, a goal with two objectives more or less,
+// an outcome or activity removed whose ID others refer to, more than one
+// section added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
-	if len(added)+len(deleted) > 1 {
-		return nil, false
-	}
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
 	var queue []*load.Doc
@@ -189,6 +190,9 @@ func (x *redoer) slots() bool {
 		// count: then none is both, and none is past the end.
 		kept := func(n int) bool { return n <= k && !given[gn][n] }
 		count := k - len(given[gn]) + len(taken[gn])
+		if count < k-1 || count > k+1 {
+			return false // one objective more or less at most
+		}
 		for n := 1; n <= count; n++ {
 			if !kept(n) && !taken[gn][n] {
 				return false
@@ -211,13 +215,14 @@ func (x *redoer) slots() bool {
 
 // redoer is the state of one Redoc.
 type redoer struct {
-	p      *plan.Plan
-	opts   Options
-	byFile map[string]*redone
-	order  []*redone            // as read
-	refs   map[string]*plan.Ref // np's Refs
-	cloned bool                 // refs is not p's: titles or references changed
-	mine   map[string]*redone   // the items of the documents read, by ID, before and now
+	p        *plan.Plan
+	opts     Options
+	byFile   map[string]*redone
+	sections int                  // sections added or deleted: one at most
+	order    []*redone            // as read
+	refs     map[string]*plan.Ref // np's Refs
+	cloned   bool                 // refs is not p's: titles or references changed
+	mine     map[string]*redone   // the items of the documents read, by ID, before and now
 	// relinked are the IDs whose "Referenced from" lists change: the
 	// documents read refer to them otherwise than before.
 	relinked map[string]bool
@@ -262,6 +267,9 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	}
 	f.what = kind
 	if kind == "section" {
+		if x.sections++; x.sections > 1 {
+			return nil, false
+		}
 		r.section(d, f)
 		news := append(r.p.Front, r.p.Back...)
 		if len(news) != 1 || len(r.errs) > 0 {
@@ -351,6 +359,9 @@ func (x *redoer) fresh(refs []*plan.Ref) bool {
 func (x *redoer) remove(path string) (*redone, bool) {
 	var rd *redone
 	if list, i := findSection(x.p, path); i >= 0 {
+		if x.sections++; x.sections > 1 {
+			return nil, false
+		}
 		s := (*list)[i]
 		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
 	} else {

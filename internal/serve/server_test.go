@@ -199,6 +199,12 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 				l.write(f, strings.Replace(goal1Text[i], fmt.Sprintf(`number: "1.%d"`, i+1), fmt.Sprintf(`number: "1.%d"`, i+2), 1))
 			}
 		}},
+		{"an objective's file renamed", "documents only", "reload", func() {
+			l.rename(second, "content/goal-1/1.2-renamed.md")
+		}},
+		{"and named back", "documents only", "reload", func() {
+			l.rename("content/goal-1/1.2-renamed.md", second)
+		}},
 		{"and deleted, the others numbered back", "documents only", "reload", func() {
 			l.remove(inserted)
 			for i, f := range goal1 {
