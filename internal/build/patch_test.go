@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -968,4 +969,118 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 		t.Errorf("Patch took %d of %d saves", taken, len(saves))
 	}
 	t.Logf("Patch took %d of %d saves", taken, len(saves))
+}
+
+// TestPatchRenumbersAtRandom makes random sequences of the renumberings
+// Patch takes, each on the result of the ones before, on goal 1 of the
+// small publication with five objectives that refer to none of its
+// objectives by number (so that any order is a valid plan), nor to goal 2
+// (whose first objective then names the last of goal 1 only as its
+// neighbour): objectives
+// exchanged or rotated, one added with any number and those after it
+// renumbered, one deleted and those after it renumbered, a file renamed,
+// with or without a title changed in the same save. Every save must be
+// taken, and give the full build's site and links.
+func TestPatchRenumbersAtRandom(t *testing.T) {
+	base, _ := smallFS(t)
+	source := maps.Clone(base)
+	change(t, source, unlinked)
+	const dir = "content/goal-1/"
+	source[dir+"1.3-delta.md"] = &fstest.MapFile{Data: []byte(delta0)}
+	source[dir+"1.4-zeta.md"] = &fstest.MapFile{Data: []byte(strings.Replace(zeta, "1.N", "1.4", 1))}
+	source[dir+"1.5-eta.md"] = &fstest.MapFile{Data: []byte(strings.NewReplacer("1.N", "1.5", "Zeta", "Eta", "zeta", "eta").Replace(zeta))}
+	// No objective of goal 1 refers to goal 2, whose first objective's
+	// pager then shows the last of goal 1 only as its neighbour.
+	for p, f := range source {
+		if strings.HasPrefix(p, dir) {
+			source[p] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(f.Data), "(ref:goal-2)", "(ref:conclusion)"))}
+		}
+	}
+	numberRE := regexp.MustCompile(`(?m)^number: "1\.(\d+)"`)
+	steps := 60
+	if testing.Short() {
+		steps = 20
+	}
+	for _, seed := range []uint64{1, 2} {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		ctx := context.Background()
+		source := maps.Clone(source)
+		prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
+		if len(errs) > 0 {
+			t.Fatal(errs.Err())
+		}
+		made := 0 // files added, for their names
+		for step := range steps {
+			// The objectives of goal 1, in order of number.
+			var files []string
+			for p, f := range source {
+				if m := numberRE.FindSubmatch(f.Data); m != nil && strings.HasPrefix(p, dir) {
+					n, _ := strconv.Atoi(string(m[1]))
+					for len(files) < n {
+						files = append(files, "")
+					}
+					files[n-1] = p
+				}
+			}
+			next := maps.Clone(source)
+			var paths []string
+			renumber := func(p string, to int) {
+				f := next[p].Data
+				next[p] = &fstest.MapFile{Data: numberRE.ReplaceAll(f, []byte(`number: "1.`+strconv.Itoa(to)+`"`))}
+				paths = append(paths, p)
+			}
+			var what string
+			switch op := rng.IntN(5); {
+			case op == 0 || op == 1: // exchanged or rotated
+				k := 2 + rng.IntN(len(files)-1)
+				at := rng.Perm(len(files))[:k]
+				for i, from := range at {
+					renumber(files[from], at[(i+1)%k]+1)
+				}
+				what = fmt.Sprintf("objectives %v rotated", at)
+			case op == 2 && len(files) < 8: // one added with number i
+				i := 1 + rng.IntN(len(files)+1)
+				for n := i; n <= len(files); n++ {
+					renumber(files[n-1], n+1)
+				}
+				made++
+				p := fmt.Sprintf("%s0-new-%d.md", dir, made)
+				next[p] = &fstest.MapFile{Data: []byte(strings.NewReplacer("1.N", "1."+strconv.Itoa(i), "Zeta", fmt.Sprintf("New %d", made), "(ref:goal-2)", "(ref:conclusion)").Replace(zeta))}
+				paths = append(paths, p)
+				what = fmt.Sprintf("an objective added as 1.%d", i)
+			case op == 3 && len(files) > 3: // objective i deleted
+				i := 1 + rng.IntN(len(files))
+				delete(next, files[i-1])
+				paths = append(paths, files[i-1])
+				for n := i + 1; n <= len(files); n++ {
+					renumber(files[n-1], n-1)
+				}
+				what = fmt.Sprintf("objective 1.%d deleted", i)
+			default: // a file renamed
+				p := files[rng.IntN(len(files))]
+				made++
+				q := fmt.Sprintf("%s0-renamed-%d.md", dir, made)
+				next[q] = next[p]
+				delete(next, p)
+				paths = append(paths, p, q)
+				what = "a file renamed"
+			}
+			if rng.IntN(3) == 0 { // and a title in the same save
+				p := files[rng.IntN(len(files))]
+				if f := next[p]; f != nil {
+					next[p] = &fstest.MapFile{Data: []byte(strings.Replace(string(f.Data), `title: "`, fmt.Sprintf(`title: "Step %d `, step), 1))}
+					paths = append(paths, p)
+					what += ", a title changed"
+				}
+			}
+			what = fmt.Sprintf("%s (step %d of seed %d)", what, step, seed)
+			patched, ok := prep.Patch(ctx, Config{Source: next, LazyData: true, Cache: &Cache{}}, paths)
+			if !ok {
+				_, errs := Prepare(ctx, Config{Source: next})
+				t.Fatalf("Patch refused %s: %v", what, errs.Err())
+			}
+			sameAsBuild(t, patched, next, what)
+			source, prep = next, patched
+		}
+	}
 }
