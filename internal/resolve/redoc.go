@@ -143,14 +143,14 @@ func (x *redoer) follow(rd *redone, read func(path string) (*load.Doc, bool), qu
 
 // slots checks that the objectives read leave every goal they touch
 // numbered 1, 2, 3 ... without a gap and without a number twice: each
-// number given up (by an objective renumbered or deleted) is taken by
+// number vacated (by an objective renumbered or deleted) is taken by
 // another objective read, but for the last of the goal when one was
 // deleted; each number taken (by an objective renumbered or added) was
-// given up, but for the one after the last when one was added. That last
+// vacated, but for the one after the last when one was added. That last
 // objective of the goal, whose number no one takes, is then dropped: its
 // IDs go, and nothing may refer to them.
 func (x *redoer) slots() bool {
-	given, taken := map[int]map[int]bool{}, map[int]map[int]bool{}
+	vacated, taken := map[int]map[int]bool{}, map[int]map[int]bool{}
 	mark := func(m map[int]map[int]bool, number string) bool {
 		g, n, _ := splitObjectiveNumber(number)
 		gn, _ := strconv.Atoi(g)
@@ -165,16 +165,16 @@ func (x *redoer) slots() bool {
 		return true
 	}
 	for _, rd := range x.order {
-		if rd.vacated != "" && !mark(given, rd.vacated) {
+		if rd.vacated != "" && !mark(vacated, rd.vacated) {
 			return false
 		}
 		if rd.obj != nil && (rd.vacated != "" || rd.isNew) && !mark(taken, rd.obj.Number) {
 			return false
 		}
 	}
-	goals := slices.Collect(maps.Keys(given))
+	goals := slices.Collect(maps.Keys(vacated))
 	for gn := range taken {
-		if given[gn] == nil {
+		if vacated[gn] == nil {
 			goals = append(goals, gn)
 		}
 	}
@@ -188,8 +188,8 @@ func (x *redoer) slots() bool {
 		k := len(goal.Objectives)
 		// The numbers kept and those taken, count in all, must be 1 to
 		// count: then none is both, and none is past the end.
-		kept := func(n int) bool { return n <= k && !given[gn][n] }
-		count := k - len(given[gn]) + len(taken[gn])
+		kept := func(n int) bool { return n <= k && !vacated[gn][n] }
+		count := k - len(vacated[gn]) + len(taken[gn])
 		if count < k-1 || count > k+1 {
 			return false // one objective more or less at most
 		}
