@@ -67,6 +67,24 @@ func (h *harness) next() Batch {
 	return Batch{}
 }
 
+// until waits for a batch that holds path, failing after a generous
+// timeout: the batches before it (the folders' own events, which a busy
+// machine may hand over apart) are let pass.
+func (h *harness) until(path string) {
+	h.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case b := <-h.batches:
+			if slices.Contains(b.Paths, path) {
+				return
+			}
+		case <-deadline:
+			h.t.Fatalf("no batch with %s within 5s", path)
+		}
+	}
+}
+
 // none asserts that no batch arrives for a while.
 func (h *harness) none() {
 	h.t.Helper()
@@ -184,7 +202,9 @@ func TestLastSaveNeverLost(t *testing.T) {
 	if b := h.next(); !slices.Contains(b.Paths, "content/goal-1/a.md") {
 		t.Fatalf("first batch %v", b.Paths)
 	}
-	if b := h.next(); !slices.Equal(b.Paths, []string{"content/goal-1/b.md"}) {
+	// The first save's own later events (os.WriteFile truncates, then
+	// writes) may join it when a busy machine pauses between them.
+	if b := h.next(); !slices.Contains(b.Paths, "content/goal-1/b.md") {
 		t.Fatalf("second batch %v; want the save made during the first", b.Paths)
 	}
 }
@@ -199,16 +219,12 @@ func TestNewFolderWatched(t *testing.T) {
 	h.next()
 	time.Sleep(50 * time.Millisecond)
 	h.write("content/goal-9/deep/9.1.md", "x")
-	if b := h.next(); !slices.Equal(b.Paths, []string{"content/goal-9/deep/9.1.md"}) {
-		t.Fatalf("batch %v", b.Paths)
-	}
+	h.until("content/goal-9/deep/9.1.md")
 	// A watched part created after the start is watched too.
 	if err := os.MkdirAll(filepath.Join(h.dir, "templates"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	h.next()
 	h.write("templates/base.html", "x")
-	if b := h.next(); !slices.Equal(b.Paths, []string{"templates/base.html"}) {
-		t.Fatalf("batch %v", b.Paths)
-	}
+	h.until("templates/base.html")
 }
