@@ -141,7 +141,7 @@ func TestSavePatterns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := start(t, Options{Quiet: 50 * time.Millisecond}, nil)
+			h := start(t, Options{Quiet: 100 * time.Millisecond}, nil) // one save, one batch, on a busy machine too
 			tt.save(h)
 			b := h.next()
 			for _, w := range tt.want {
