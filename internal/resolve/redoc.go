@@ -353,9 +353,9 @@ func (x *redoer) fresh(refs []*plan.Ref) bool {
 	return true
 }
 
-// remove checks that the document at path, now gone, defined a section or
-// the last objective of its goal (not its only one), and
-// that no other item refers to it or its parts.
+// remove checks that the document at path, now gone, defined a section
+// that no other item refers to, or an objective that was not the only one
+// of its goal, whose number it then vacates (slots).
 func (x *redoer) remove(path string) (*redone, bool) {
 	var rd *redone
 	if list, i := findSection(x.p, path); i >= 0 {
