@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -section | -move | -fix]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -goal | -section | -move | -fix]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
 	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
+	goal := fl.Bool("goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then prepares the whole publication again")
 	insert := fl.Bool("insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *goal, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -103,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert, goal bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -166,6 +167,17 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		}
 		added = filepath.Join(filepath.Dir(target), "0-latency-inserted.md")
 		addedData = regexp.MustCompile(`(?m)^title: .*$`).ReplaceAll(orig, []byte(`title: "Inserted for the latency measure"`))
+	}
+	// With -goal: the new goal's folder, and the name it is made and
+	// deleted under, which the preview ignores, so that it appears and
+	// goes at once.
+	var goalDir, goalHidden string
+	var goalFiles map[string][]byte
+	if goal {
+		if goalDir, goalFiles, err = newGoal(dir, target); err != nil {
+			return nil, err
+		}
+		goalHidden = filepath.Join(filepath.Dir(goalDir), "."+filepath.Base(goalDir))
 	}
 	if section {
 		add = true // added and deleted in turn
@@ -269,6 +281,10 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			err = errors.Join(os.WriteFile(target, orig, 0o644), os.WriteFile(other, otherOrig, 0o644))
 		case insert:
 			err = writeAll(after, afterNext, afterOrig, i%2 == 0, added, addedData)
+		case goal && i%2 == 0:
+			err = appear(goalHidden, goalDir, goalFiles)
+		case goal:
+			err = disappear(goalDir, goalHidden)
 		case add && i%2 == 0:
 			err = os.WriteFile(added, addedData, 0o644)
 		case add:
@@ -328,6 +344,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	}
 	if insert {
 		if err := writeAll(after, afterNext, afterOrig, false, added, nil); err != nil {
+			return nil, err
+		}
+	}
+	if goal {
+		if err := disappear(goalDir, goalHidden); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 	}
@@ -399,6 +420,62 @@ func followingObjective(target string, orig []byte) (string, []byte, error) {
 		}
 	}
 	return "", nil, fmt.Errorf("no objective %s.%d beside %s", m[1], n+1, target)
+}
+
+// newGoal returns the folder of a goal after the last of the publication
+// in dir, beside the folder of target's goal, and its files: the goal and
+// one objective.
+func newGoal(dir, target string) (string, map[string][]byte, error) {
+	number := regexp.MustCompile(`(?m)^number: "?(\d+)"?$`)
+	isGoal := regexp.MustCompile(`(?m)^type: goal$`)
+	last := 0
+	err := filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if m := number.FindSubmatch(b); m != nil && isGoal.Match(b) {
+			n, _ := strconv.Atoi(string(m[1]))
+			last = max(last, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if last == 0 {
+		return "", nil, fmt.Errorf("no goal in %s", dir)
+	}
+	g := strconv.Itoa(last + 1)
+	folder := filepath.Join(filepath.Dir(filepath.Dir(target)), "goal-latency")
+	return folder, map[string][]byte{
+		"goal.md": []byte("---\ntype: goal\nnumber: " + g + "\nname: \"LATENCY\"\nstatement: \"A goal added and deleted, in turn.\"\n---\nIts introduction.\n"),
+		g + ".1-latency.md": []byte("---\ntype: objective\nnumber: \"" + g + ".1\"\ntitle: \"Latency\"\nstatement: \"Measure the preview.\"\noutcomes:\n  - \"It is measured.\"\nactivities:\n  - \"Measure it.\"\n---\nIts narrative.\n"),
+	}, nil
+}
+
+// appear writes files into the folder hidden, then renames it to folder.
+func appear(hidden, folder string, files map[string][]byte) error {
+	if err := os.MkdirAll(hidden, 0o755); err != nil {
+		return err
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(hidden, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return os.Rename(hidden, folder)
+}
+
+// disappear renames folder to hidden, then deletes it.
+func disappear(folder, hidden string) error {
+	if err := os.Rename(folder, hidden); err != nil {
+		return err
+	}
+	return os.RemoveAll(hidden)
 }
 
 // objectivesFrom returns the files of the objective in target and of
