@@ -452,7 +452,7 @@ func newGoal(dir, target string) (string, map[string][]byte, error) {
 	g := strconv.Itoa(last + 1)
 	folder := filepath.Join(filepath.Dir(filepath.Dir(target)), "goal-latency")
 	return folder, map[string][]byte{
-		"goal.md": []byte("---\ntype: goal\nnumber: " + g + "\nname: \"LATENCY\"\nstatement: \"A goal added and deleted, in turn.\"\n---\nIts introduction.\n"),
+		"goal.md":           []byte("---\ntype: goal\nnumber: " + g + "\nname: \"LATENCY\"\nstatement: \"A goal added and deleted, in turn.\"\n---\nIts introduction.\n"),
 		g + ".1-latency.md": []byte("---\ntype: objective\nnumber: \"" + g + ".1\"\ntitle: \"Latency\"\nstatement: \"Measure the preview.\"\noutcomes:\n  - \"It is measured.\"\nactivities:\n  - \"Measure it.\"\n---\nIts narrative.\n"),
 	}, nil
 }
