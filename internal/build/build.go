@@ -117,7 +117,7 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // reusing p when every changed file is a document of p's plan whose change
 // stays inside its items (texts, titles, references, figures and the lists
 // of outcomes and activities changed), or whose objectives are renumbered
-// within their goal, which stays numbered without a gap, with objectives
+// so that every goal stays numbered without a gap, with objectives
 // added, deleted or renamed (see resolve.Redoc), and one section added or
 // deleted at most: then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
@@ -226,7 +226,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		return nil, false
 	}
 	var r *render.Renderer
-	if len(added)+len(deleted) > 0 || pl.Pub.BaseURL != p.Plan.Pub.BaseURL || !sameSections(pl, p.Plan) {
+	if !samePages(pl, p.Plan) || pl.Pub.BaseURL != p.Plan.Pub.BaseURL || !sameSections(pl, p.Plan) {
 		r = p.Renderer.Rebuild(pl, opts) // other pages or in another order, or another sitemap
 	} else {
 		r = p.Renderer.Replan(pl, opts)
@@ -290,6 +290,13 @@ func (p *Prepared) Problems(cfg Config, paths []string) diag.List {
 	ropts := p.ropts
 	ropts.Exists = existsIn(cfg.Source)
 	return resolve.Problems(p.Plan, docs, ropts)
+}
+
+// samePages reports whether a and b have the pages of the same goals and
+// objectives, in the same order: objectives renumbered into another goal,
+// added or deleted change them, without a section's change.
+func samePages(a, b *plan.Plan) bool {
+	return len(a.Goals) == len(b.Goals) && slices.EqualFunc(a.Objectives, b.Objectives, func(o, p *plan.Objective) bool { return o.Ref.Page == p.Ref.Page })
 }
 
 // sameSections reports whether a and b have the same front and back

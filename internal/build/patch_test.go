@@ -390,6 +390,12 @@ func TestPatchTakesObjectivesInTheMiddle(t *testing.T) {
 			{"content/goal-1/1.3-beta.md", "", strings.Replace(unlinkedText(beta), `number: "1.2"`, `number: "1.3"`, 1)},
 			{"content/goal-1/1.2-delta.md", "", strings.Replace(delta0, `number: "1.3"`, `number: "1.2"`, 1)},
 		}}, "conclusion/index.html", "Delta"},
+		{"two objectives exchanged between goals", append(slices.Clone(unlinked), edit{d, "", delta0}), [][]edit{{
+			num(d, "1.3", "2.1"), num("content/goal-2/2.1-gamma.md", "2.1", "1.3"),
+		}}, "goals/1/index.html", "Gamma"},
+		{"the last objective of a goal renumbered to the end of the next", append(slices.Clone(unlinked), edit{d, "", delta0}), [][]edit{{
+			num(d, "1.3", "2.2"),
+		}}, "goals/2/index.html", "Delta"},
 		{"the last objective of a goal moved to the end of the next", append(slices.Clone(unlinked), edit{d, "", delta0}), [][]edit{{
 			{d, "", ""}, {"content/goal-2/2.2-delta.md", "", strings.Replace(delta0, `number: "1.3"`, `number: "2.2"`, 1)},
 		}}, "goals/2/index.html", "Delta"},
@@ -419,7 +425,7 @@ func TestPatchRefusesRenumbering(t *testing.T) {
 		{"a number taken from an objective that keeps it", withDelta(delta0), []edit{num(d, "1.3", "1.1")}},
 		{"a number left to no objective", withDelta(delta0), []edit{num(beta, "1.2", "1.3"), num(d, "1.3", "1.4")}},
 		{"two objectives given the same number", withDelta(delta0), []edit{num(alpha, "1.1", "1.3"), num(beta, "1.2", "1.3"), num(d, "1.3", "1.1")}},
-		{"numbers exchanged between goals", nil, []edit{num(beta, "1.2", "2.1"), num(gamma, "2.1", "1.2")}},
+		{"numbers exchanged between goals, an outcome referred to gone", nil, []edit{num(beta, "1.2", "2.1"), num(gamma, "2.1", "1.2")}},
 		{"an objective then referring to itself", nil, []edit{num(alpha, "1.1", "1.2"), num(beta, "1.2", "1.1")}},
 		{"an outcome referred to gone", withDelta(strings.Replace(delta2, "  - \"Delta is measured.\"\n", "", 1)), []edit{num(beta, "1.2", "1.3"), num(d, "1.3", "1.2")}},
 		{"an objective deleted, the next given a number after the gap", unlinked, []edit{{alpha, "", ""}, num(beta, "1.2", "1.3")}},
@@ -842,9 +848,10 @@ func TestProblemsAreTheFullBuilds(t *testing.T) {
 // TestPatchTakesRenumberingAtScale renumbers objectives in three copies
 // of the CBP publication, whose objectives refer to the same objective of
 // the next copy and to its first activity, in a row of saves: each pair of
-// neighbours of copy 2 exchanged, three objectives rotated, objectives
-// added before others and deleted again, those after them renumbered, and
-// objectives' files renamed, alone and with an exchange. Each
+// neighbours of copy 2 exchanged, three objectives rotated, two of two
+// goals exchanged, objectives added before others and deleted again, those
+// after them renumbered, and objectives' files renamed, alone and with an
+// exchange. Each
 // exchange that Patch takes must give the full build's site and links;
 // one it refuses must be one the full build refuses too: one that
 // leaves a reference to an outcome or activity without its target or one
@@ -914,6 +921,7 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 		save{from: []string{"5.2", "5.3", "5.4"}, to: []string{"5.1", "5.2", "5.3"}, del: "5.1"},
 		save{from: []string{"6.2", "6.3"}, to: []string{"6.3", "6.4"}, add: "6.2"},
 		save{from: []string{"6.3", "6.4"}, to: []string{"6.2", "6.3"}, del: "6.2"},
+		save{from: []string{"4.1", "5.1"}, to: []string{"5.1", "4.1"}},
 		save{rename: "4.2"},
 		save{from: []string{"4.1", "4.2"}, to: []string{"4.2", "4.1"}, rename: "4.1"})
 	const added = "content/p0002/goal-3/0-inserted.md"
@@ -925,8 +933,12 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 		for i, num := range sv.from {
 			p := now[num]
 			paths = append(paths, p)
-			text := string(source[p].Data)
-			next[p] = &fstest.MapFile{Data: []byte(strings.Replace(text, `number: "`+num+`"`, `number: "`+sv.to[i]+`"`, 1))}
+			text := strings.Replace(string(source[p].Data), `number: "`+num+`"`, `number: "`+sv.to[i]+`"`, 1)
+			// The goal a document names follows its number.
+			from, _, _ := strings.Cut(num, ".")
+			to, _, _ := strings.Cut(sv.to[i], ".")
+			text = strings.Replace(text, "\ngoal: "+from+"\n", "\ngoal: "+to+"\n", 1)
+			next[p] = &fstest.MapFile{Data: []byte(text)}
 		}
 		what := fmt.Sprintf("%v → %v", sv.from, sv.to)
 		if sv.add != "" {

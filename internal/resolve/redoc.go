@@ -43,11 +43,12 @@ import (
 //
 // Objectives are numbered 1, 2, 3 ... in their goal, and their IDs and
 // pages follow their numbers. An objective renumbered, added or deleted is
-// taken when the goal's numbers still follow each other with the
-// documents read: objectives of a goal that exchange numbers (two swapped,
-// or more rotated), one added with the number of another and those after
-// it renumbered one more, or one deleted and those after it renumbered one
-// less, or one moved from the end of a goal to the end of another. Each
+// taken when every goal's numbers still follow each other with the
+// documents read: objectives that exchange numbers (two swapped, or more
+// rotated, in a goal or between goals), one added with the number of
+// another and those after it renumbered one more, or one deleted and those
+// after it renumbered one less, or one moved from the end of a goal to the
+// end of another. Each
 // objective that takes a number anew takes the place of the
 // objective that had it, with that objective's ID, page and "Referenced
 // from" lists, as if that objective's document had been edited to say
@@ -63,8 +64,8 @@ import (
 // exist, as Plan does).
 //
 // ok is false when a change may reach further (a goal's number, a goal
-// added or deleted, objectives numbered with a gap or a number twice or
-// renumbered into another goal, a goal with two objectives more or less,
+// added or deleted, objectives numbered with a gap or a number twice, a
+// goal with two objectives more or less,
 // an outcome or activity removed whose ID others refer to, more than one
 // section added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
@@ -288,7 +289,7 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 }
 
 // place gives rd, an objective that takes its number anew (a new
-// document's, or one renumbered within its goal), its place: that of the
+// document's, or one renumbered), its place: that of the
 // objective that had the number, whose ID, page and "Referenced from" lists
 // it takes as an edit of it would (oldRefs), or, for the number after the
 // last of its goal, a new one (added), whose IDs and page must be new.
@@ -300,11 +301,6 @@ func (x *redoer) place(rd *redone) bool {
 	gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
 	if !ok || gi < 0 || no.Number != strconv.Itoa(gn)+"."+n {
 		return false
-	}
-	if rd.vacated != "" {
-		if was, _, _ := splitObjectiveNumber(rd.vacated); was != g {
-			return false // to another goal
-		}
 	}
 	if at := objectiveNumbered(x.p, no.Number); at != nil {
 		rd.oldRefs = itemRefs(at)
