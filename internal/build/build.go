@@ -130,7 +130,9 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // document, a goal added, deleted or renumbered, more than one section
 // added or deleted, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
-// or a file with a problem to report.
+// or a file with a problem to report. When the paths are documents whose
+// text is what p was prepared from (saved without a change: an editor that
+// writes the same text again, a file touched), it returns p itself.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
@@ -189,8 +191,14 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		if err != nil || d == nil {
 			return nil, false
 		}
+		if docs[i].Src != nil && bytes.Equal(d.Src, docs[i].Src) {
+			continue // saved without a change
+		}
 		docs[i] = d
 		changed = append(changed, d)
+	}
+	if len(changed)+len(added)+len(deleted)+len(files) == 0 && base == p.Plan && !slices.Contains(paths, load.ConfigFile) {
+		return p, true // the same site
 	}
 	read := func(path string) (*load.Doc, bool) {
 		d, err := load.ReadDoc(cfg.Source, path)
@@ -232,27 +240,6 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		r = p.Renderer.Replan(pl, opts)
 	}
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
-}
-
-// Unchanged reports whether every file at paths is a document p was
-// prepared from whose text is still the same: a save that changed nothing
-// (an editor that writes the same text again, a file touched), after
-// which the site is the same.
-func (p *Prepared) Unchanged(cfg Config, paths []string) bool {
-	if len(paths) == 0 || p.docs == nil {
-		return false
-	}
-	for _, path := range paths {
-		i, found := slices.BinarySearchFunc(p.docs, path, func(d *load.Doc, path string) int { return strings.Compare(d.Path, path) })
-		if !found || p.docs[i].Src == nil {
-			return false
-		}
-		d, err := load.ReadDoc(cfg.Source, path)
-		if err != nil || d == nil || !bytes.Equal(d.Src, p.docs[i].Src) {
-			return false
-		}
-	}
-	return true
 }
 
 // Problems returns, quickly, the problems that the files at paths, changed

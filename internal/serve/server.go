@@ -207,12 +207,6 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		}
 		s.hub.send(e)
 	}
-	if prev != nil && !failing && b.Paths != nil && prev.prep.Unchanged(cfg, b.Paths) {
-		// Saved without a change: the site is the same, and the pages
-		// keep their place.
-		fmt.Fprintf(s.log, "no change in %s; nothing rebuilt\n", strings.Join(b.Paths, ", "))
-		return
-	}
 	switch {
 	case prev != nil && !failing && themeOnly(b.Paths):
 		// The plan cannot have changed: render it again with the new theme.
@@ -232,6 +226,12 @@ func (s *Server) rebuild(ctx context.Context, b watch.Batch) {
 		}
 		var ok bool
 		if prep, ok = prev.prep.Patch(ctx, cfg, paths); ok {
+			if prep == prev.prep && !failing {
+				// Saved without a change: the site is the same, and the
+				// pages keep their place.
+				fmt.Fprintf(s.log, "no change in %s; nothing rebuilt\n", strings.Join(b.Paths, ", "))
+				return
+			}
 			how = "; documents only"
 			if slices.Contains(b.Paths, load.ConfigFile) {
 				how = "; configuration and documents only"
