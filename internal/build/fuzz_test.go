@@ -191,10 +191,7 @@ func FuzzPatch(f *testing.F) {
 	ctx := context.Background()
 	// Patch does not modify what it patches: one preparation serves every
 	// edit (with a cache, so that it keeps its documents).
-	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		f.Fatal(errs.Err())
-	}
+	prep := previewed(f, base)
 	f.Fuzz(func(t *testing.T, which uint8, text string) {
 		path := docs[int(which)%len(docs)]
 		edited := maps.Clone(base)
@@ -252,6 +249,19 @@ func smallFS(tb testing.TB) (fstest.MapFS, []string) {
 }
 
 // sameAsBuild fails t unless the patched site is, file for file, the site
+
+// previewed prepares source as the preview does (with a cache, so that
+// the result keeps its documents and can be patched), failing the test on
+// a problem.
+func previewed(tb testing.TB, source fs.FS) *Prepared {
+	tb.Helper()
+	prep, errs := Prepare(context.Background(), Config{Source: source, LazyData: true, Cache: &Cache{}})
+	if len(errs) > 0 {
+		tb.Fatal(errs.Err())
+	}
+	return prep
+}
+
 // a full build of source gives, and that build succeeds.
 func sameAsBuild(t *testing.T, patched *Prepared, source fs.FS, edit string) {
 	t.Helper()

@@ -94,10 +94,7 @@ func patchInSteps(t *testing.T, base fstest.MapFS, start []edit, steps [][]edit,
 	ctx := context.Background()
 	source := maps.Clone(base)
 	change(t, source, start)
-	prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		t.Fatal(errs.Err())
-	}
+	prep := previewed(t, source)
 	for _, step := range steps {
 		source = maps.Clone(source)
 		change(t, source, step)
@@ -442,10 +439,7 @@ func TestPatchRefusesRenumbering(t *testing.T) {
 			ctx := context.Background()
 			source := maps.Clone(base)
 			change(t, source, c.start)
-			prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-			if len(errs) > 0 {
-				t.Fatal(errs.Err())
-			}
+			prep := previewed(t, source)
 			var paths []string
 			for _, e := range c.edits {
 				paths = append(paths, e.path)
@@ -562,10 +556,7 @@ func TestPatchTakesConfiguration(t *testing.T) {
 func TestPatchRefuses(t *testing.T) {
 	base, _ := smallFS(t)
 	ctx := context.Background()
-	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		t.Fatal(errs.Err())
-	}
+	prep := previewed(t, base)
 	const alpha, beta = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md"
 	for _, c := range []struct {
 		why   string
@@ -614,10 +605,7 @@ func TestPatchRefuses(t *testing.T) {
 		if shown {
 			change(t, withImage, []edit{{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people.\"\n"}})
 		}
-		prep, errs := Prepare(ctx, Config{Source: withImage, LazyData: true, Cache: &Cache{}})
-		if len(errs) > 0 {
-			t.Fatal(errs.Err())
-		}
+		prep := previewed(t, withImage)
 		gone := maps.Clone(withImage)
 		delete(gone, "images/alpha.png")
 		if _, ok := prep.Patch(ctx, Config{Source: gone, LazyData: true, Cache: &Cache{}}, []string{"images/alpha.png"}); ok {
@@ -628,10 +616,7 @@ func TestPatchRefuses(t *testing.T) {
 	// shows its title would change.
 	refers := maps.Clone(base)
 	change(t, refers, []edit{{beta, "Beta builds", "Beta serves [](ref:priority-safety) and builds"}})
-	prep, errs = Prepare(ctx, Config{Source: refers, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		t.Fatal(errs.Err())
-	}
+	prep = previewed(t, refers)
 	source := maps.Clone(refers)
 	change(t, source, []edit{{"stratpub.yaml", `title: "Safety"`, `title: "Security"`}})
 	if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{"stratpub.yaml"}); ok {
@@ -662,10 +647,7 @@ func TestPatchInLongSequences(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 0))
 		ctx := context.Background()
 		source := maps.Clone(base)
-		prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-		if len(errs) > 0 {
-			t.Fatal(errs.Err())
-		}
+		prep := previewed(t, source)
 		states := map[string]*state{}
 		patched, comings := 0, 0
 		// apply patches prep with the edit of path made in source, as the
@@ -783,10 +765,7 @@ func TestPatchInLongSequences(t *testing.T) {
 func TestProblemsAreTheFullBuilds(t *testing.T) {
 	base, _ := smallFS(t)
 	ctx := context.Background()
-	prep, errs := Prepare(ctx, Config{Source: base, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		t.Fatal(errs.Err())
-	}
+	prep := previewed(t, base)
 	const alpha, beta, fw = "content/goal-1/1.1-alpha.md", "content/goal-1/1.2-beta.md", "content/front/foreword.md"
 	for _, c := range []struct {
 		why   string
@@ -893,10 +872,7 @@ func TestPatchTakesRenumberingAtScale(t *testing.T) {
 		return m
 	}
 	ctx := context.Background()
-	prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-	if len(errs) > 0 {
-		t.Fatal(errs.Err())
-	}
+	prep := previewed(t, source)
 	// Each save gives the objectives numbered from[i] the numbers to[i],
 	// and may add a document (a new objective numbered add) or delete the
 	// objective numbered del.
@@ -1017,10 +993,7 @@ func TestPatchRenumbersAtRandom(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		ctx := context.Background()
 		source := maps.Clone(source)
-		prep, errs := Prepare(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}})
-		if len(errs) > 0 {
-			t.Fatal(errs.Err())
-		}
+		prep := previewed(t, source)
 		made := 0 // files added, for their names
 		for step := range steps {
 			// The objectives of goal 1, in order of number.
