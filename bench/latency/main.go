@@ -398,28 +398,14 @@ func nextObjective(target string, orig []byte) (string, []byte, error) {
 // the one in target, in its goal: the one numbered one more, in the same
 // folder.
 func followingObjective(target string, orig []byte) (string, []byte, error) {
-	num := regexp.MustCompile(`(?m)^number: "(\d+)\.(\d+)"$`)
-	m := num.FindSubmatch(orig)
-	if m == nil {
-		return "", nil, fmt.Errorf("%s is not an objective with a number", target)
-	}
-	n, _ := strconv.Atoi(string(m[2]))
-	want := fmt.Sprintf("number: \"%s.%d\"", m[1], n+1)
-	entries, err := os.ReadDir(filepath.Dir(target))
+	files, was, _, err := objectivesFrom(target, orig)
 	if err != nil {
 		return "", nil, err
 	}
-	for _, e := range entries {
-		p := filepath.Join(filepath.Dir(target), e.Name())
-		if !strings.HasSuffix(e.Name(), ".md") || p == target {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err == nil && regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(want)+`$`).Match(b) {
-			return p, b, nil
-		}
+	if len(files) < 2 {
+		return "", nil, fmt.Errorf("no objective after %s in its folder", target)
 	}
-	return "", nil, fmt.Errorf("no objective %s.%d beside %s", m[1], n+1, target)
+	return files[1], was[1], nil
 }
 
 // newGoal returns the folder of a goal after the last of the publication
