@@ -135,7 +135,7 @@ func BenchmarkResolve(b *testing.B) {
 }
 
 // BenchmarkPrepareAgain prepares the publication again with a Cache, as
-// the preview does for an edit it cannot patch (a renumbering): every
+// the preview does for an edit it cannot patch (a goal added): every
 // document kept from the last time but one, told changed, which is read
 // again; Markdown conversions and search entries are taken from the
 // Cache where they still hold.
