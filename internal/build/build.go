@@ -137,6 +137,10 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
 	}
+	paths, ok = folderDocs(cfg.Source, p.docs, paths)
+	if !ok {
+		return nil, false
+	}
 	ropts := p.ropts
 	ropts.Exists = existsIn(cfg.Source) // the publication as it is now
 	docs := slices.Clone(p.docs)
@@ -240,6 +244,57 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		r = p.Renderer.Replan(pl, opts)
 	}
 	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
+}
+
+// folderDocs replaces the paths of folders under content/ with the paths
+// of the documents in them: those a folder holds now (created, or renamed
+// to its name), or those p's documents had there (deleted, or renamed
+// away). Paths in an ignored folder are dropped; others are kept as they
+// are. ok is false when a folder cannot be listed.
+func folderDocs(src fs.FS, docs []*load.Doc, paths []string) (out []string, ok bool) {
+	out = make([]string, 0, len(paths))
+	for _, path := range paths {
+		if path == load.ConfigFile || load.IsDocument(path) || !strings.HasPrefix(path, load.ContentDir+"/") {
+			out = append(out, path)
+			continue
+		}
+		if slices.ContainsFunc(strings.Split(path, "/"), load.Ignored) {
+			continue // nothing there is read
+		}
+		st, err := fs.Stat(src, path)
+		switch {
+		case err == nil && st.IsDir():
+			err = fs.WalkDir(src, path, func(name string, e fs.DirEntry, err error) error {
+				switch {
+				case err != nil:
+					return err
+				case name != path && load.Ignored(e.Name()):
+					if e.IsDir() {
+						return fs.SkipDir
+					}
+				case !e.IsDir() && load.IsDocument(name):
+					out = append(out, name)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, false
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			n := len(out)
+			for _, d := range docs {
+				if strings.HasPrefix(d.Path, path+"/") {
+					out = append(out, d.Path)
+				}
+			}
+			if len(out) == n {
+				out = append(out, path) // not a folder of documents: as any file
+			}
+		default:
+			out = append(out, path) // a file: as any other
+		}
+	}
+	return out, true
 }
 
 // Problems returns, quickly, the problems that the files at paths, changed

@@ -633,7 +633,7 @@ func TestPatchRefuses(t *testing.T) {
 func TestPatchInLongSequences(t *testing.T) {
 	base, docs := smallFS(t)
 	ids := []string{"goal-1", "goal-2", "objective-1.1", "objective-1.2", "objective-2.1",
-		"outcome-1.2.1", "activity-2.1.1", "foreword", "conclusion", "summary"}
+		"outcome-1.2.1", "activity-2.1.1", "foreword", "conclusion", "summary", "goal-3", "objective-3.1"}
 	type state struct {
 		title  string   // "" keeps the document's
 		paras  []string // closing paragraphs
@@ -649,7 +649,7 @@ func TestPatchInLongSequences(t *testing.T) {
 		source := maps.Clone(base)
 		prep := previewed(t, source)
 		states := map[string]*state{}
-		patched, comings := 0, 0
+		patched, comings, goals := 0, 0, 0
 		// apply patches prep with the edit of path made in source, as the
 		// preview does, and checks the result against a full build, or
 		// prepares it all again when Patch refuses. took says Patch took
@@ -671,12 +671,35 @@ func TestPatchInLongSequences(t *testing.T) {
 			return false, true
 		}
 		// Objective 1.3 comes and goes, after the last of goal 1, and so
-		// does a back section.
-		extra := map[string]string{"content/goal-1/1.3-delta.md": delta, "content/back/annex.md": annex}
-		docs := append(slices.Clip(docs), "content/goal-1/1.3-delta.md", "content/back/annex.md")
+		// do a back section, and goal 3 with its objective: its folder
+		// whole, or either document.
+		three := goalThreeWith(1)
+		extra := map[string]string{"content/goal-1/1.3-delta.md": delta, "content/back/annex.md": annex,
+			three[0].path: three[0].new, three[1].path: three[1].new}
+		docs := append(slices.Clip(docs), "content/goal-1/1.3-delta.md", "content/back/annex.md", three[0].path, three[1].path, "content/goal-3")
 		for step := range steps {
 			path := docs[rng.IntN(len(docs))]
 			if path == "stratpub.yaml" {
+				continue
+			}
+			if path == "content/goal-3" {
+				before := source
+				source = maps.Clone(source)
+				for _, e := range three {
+					if before[three[0].path] == nil && before[three[1].path] == nil {
+						source[e.path] = &fstest.MapFile{Data: []byte(e.new)}
+					} else {
+						delete(source, e.path)
+					}
+					delete(states, e.path)
+				}
+				took, built := apply(path, fmt.Sprintf("goal 3's folder added or deleted, step %d of seed %d", step, seed))
+				if took {
+					comings++
+					goals++
+				} else if !built {
+					source = before
+				}
 				continue
 			}
 			if text, ok := extra[path]; ok && rng.IntN(2) == 0 {
@@ -751,6 +774,10 @@ func TestPatchInLongSequences(t *testing.T) {
 		}
 		if patched < steps/2 {
 			t.Errorf("seed %d: Patch took %d edits of %d", seed, patched, steps)
+		}
+		t.Logf("seed %d: %d edits taken of %d; %d documents added or deleted, %d of them goal 3's folder", seed, patched, steps, comings, goals)
+		if goals == 0 && !testing.Short() {
+			t.Errorf("seed %d: Patch never took goal 3's folder added or deleted", seed)
 		}
 		if comings < steps/30 {
 			t.Errorf("seed %d: Patch took a document added or deleted %d times in %d steps", seed, comings, steps)
@@ -1067,5 +1094,174 @@ func TestPatchRenumbersAtRandom(t *testing.T) {
 			sameAsBuild(t, patched, next, what)
 			source, prep = next, patched
 		}
+	}
+}
+
+// goalThree is a goal after the last of the small publication.
+const goalThree = `---
+type: goal
+number: 3
+name: "THREE"
+statement: "Do the third thing."
+---
+The third goal, after [](ref:goal-2).
+`
+
+// objectiveThree returns objective 3.n of goalThree, which refers to
+// text, a Markdown text.
+func objectiveThree(n int, text string) string {
+	return fmt.Sprintf(`---
+type: objective
+number: "3.%d"
+title: "Theta %d"
+statement: "Make theta %d happen."
+outcomes:
+  - "Theta %d happens."
+activities:
+  - "Do theta %d."
+---
+%s
+`, n, n, n, n, n, text)
+}
+
+// goalThreeWith returns the edits that add goalThree with objectives 3.1
+// to 3.n, each referring to the one before (the first to its goal).
+func goalThreeWith(n int) []edit {
+	edits := []edit{{"content/goal-3/goal.md", "", goalThree}}
+	for i := 1; i <= n; i++ {
+		ref := fmt.Sprintf("Theta %d follows [](ref:objective-3.%d).", i, i-1)
+		if i == 1 {
+			ref = "Theta 1 serves [](ref:goal-3) and [](ref:activity-1.1.1)."
+		}
+		edits = append(edits, edit{fmt.Sprintf("content/goal-3/3.%d-theta.md", i), "", objectiveThree(i, ref)})
+	}
+	return edits
+}
+
+// deleted returns edits that delete the files added by edits.
+func deleted(edits []edit) []edit {
+	var out []edit
+	for _, e := range edits {
+		out = append(out, edit{e.path, "", ""})
+	}
+	return out
+}
+
+// TestPatchTakesGoals adds a goal after the last, with its objectives,
+// and deletes the last goal with its objectives, alone, with other
+// edits and in a row, and checks that Patch takes each and gives the full
+// build's site and links: the goal's page, the home and summary pages,
+// the pager of the objective before it, the "Referenced from" lists its
+// objectives are in, and the indexes.
+func TestPatchTakesGoals(t *testing.T) {
+	base, _ := smallFS(t)
+	one, eleven := goalThreeWith(1), goalThreeWith(11)
+	cases := []patchCase{
+		{"a goal added with an objective", nil, [][]edit{one}, "objectives/2.1/index.html", `<span class="num">3.1</span> Theta 1`},
+		{"a goal added alone", nil, [][]edit{one[:1]}, "goals/3/index.html", "Goal 3: THREE"},
+		{"a goal added, then its objective", nil, [][]edit{one[:1], one[1:]}, "goals/3/index.html", "Theta 1"},
+		{"a goal added with eleven objectives", nil, [][]edit{eleven}, "objectives/3.10/index.html", "Objective 3.11: Theta 11"},
+		{"a goal added, referred to in the same save", nil, [][]edit{append(slices.Clone(one),
+			edit{"content/front/foreword.md", "This plan sets out two goals.", "This plan sets out three goals, the last [](ref:objective-3.1)."})},
+			"objectives/3.1/index.html", "Foreword"},
+		{"a goal added, then deleted", nil, [][]edit{eleven, deleted(eleven)}, "objectives/2.1/index.html", "Gamma"},
+		{"the last goal deleted", eleven, [][]edit{deleted(eleven)}, "summary/index.html", "Gamma"},
+		{"the last goal deleted, with another edit", one, [][]edit{append(deleted(one),
+			edit{"content/goal-2/2.1-gamma.md", `title: "Gamma"`, `title: "Gamma last"`})}, "objectives/1.2/index.html", "Gamma last"},
+		{"the last goal deleted, an objective of the goal before it added", one, [][]edit{append(deleted(one),
+			edit{"content/goal-2/2.2-delta.md", "", strings.Replace(delta, `number: "1.3"`, `number: "2.2"`, 1)})}, "objectives/2.1/index.html", "Delta"},
+		{"the last objective of a goal moved to a goal added", nil, [][]edit{{
+			{"content/goal-3/goal.md", "", strings.Replace(goalThree, "after [](ref:goal-2)", "after goal 2", 1)},
+			{"content/goal-1/1.3-delta.md", "", strings.Replace(delta, "comes before [](ref:goal-2)", "comes before goal 2", 1)},
+		}, {
+			{"content/goal-1/1.3-delta.md", "", ""},
+			{"content/goal-3/3.1-delta.md", "", strings.NewReplacer(`number: "1.3"`, `number: "3.1"`, "comes before [](ref:goal-2)", "comes before goal 2").Replace(delta)},
+		}}, "goals/3/index.html", "Delta"},
+	}
+	runPatchCases(t, base, cases)
+}
+
+// TestPatchTakesGoalFolders gives Patch the paths a watcher reports for a
+// goal's folder created whole (the folder and its files) and deleted (the
+// folder alone), and for a folder whose name is ignored, and checks that
+// it takes each and gives the full build's site.
+func TestPatchTakesGoalFolders(t *testing.T) {
+	base, _ := smallFS(t)
+	ctx := context.Background()
+	prep := previewed(t, base)
+	source := maps.Clone(base)
+	change(t, source, goalThreeWith(2))
+	// The folder made under a hidden name first, then renamed.
+	hidden := maps.Clone(base)
+	for _, e := range goalThreeWith(2) {
+		hidden[strings.Replace(e.path, "goal-3", ".goal-3.tmp", 1)] = &fstest.MapFile{Data: []byte(e.new)}
+	}
+	steps := []struct {
+		source fstest.MapFS
+		paths  []string
+	}{
+		{source, []string{"content/goal-3", "content/goal-3/3.1-theta.md", "content/goal-3/3.2-theta.md", "content/goal-3/goal.md"}},
+		{base, []string{"content/goal-3"}},
+		{hidden, []string{"content/.goal-3.tmp", "content/.goal-3.tmp/goal.md"}},
+		{source, []string{"content/.goal-3.tmp", "content/goal-3"}}, // the files not named
+	}
+	for _, s := range steps {
+		next, ok := prep.Patch(ctx, Config{Source: s.source, LazyData: true, Cache: &Cache{}}, s.paths)
+		if !ok {
+			t.Fatalf("Patch refused %v", s.paths)
+		}
+		sameAsBuild(t, next, s.source, strings.Join(s.paths, ", "))
+		prep = next
+	}
+}
+
+// TestPatchRefusesGoals checks that Patch refuses goals added or deleted
+// otherwise than one after the last, with objectives numbered 1 to n, or
+// the last with all its objectives, which nothing else refers to, so that
+// Prepare reports what is wrong or resolves the goals again.
+func TestPatchRefusesGoals(t *testing.T) {
+	base, _ := smallFS(t)
+	one, two := goalThreeWith(1), goalThreeWith(2)
+	renumbered := func(edits []edit, from, to string) []edit {
+		out := slices.Clone(edits)
+		for i := range out {
+			out[i].path = strings.Replace(out[i].path, "goal-3", "goal-"+to, 1)
+			out[i].new = strings.NewReplacer("number: "+from, "number: "+to, `number: "`+from+".", `number: "`+to+".").Replace(out[i].new)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		why   string
+		start []edit
+		edits []edit
+	}{
+		{"a goal added with a gap", nil, renumbered(one, "3", "4")},
+		{"a goal added with a number taken", nil, renumbered(one, "3", "2")},
+		{"two goals added", nil, append(slices.Clone(one), renumbered(one, "3", "4")...)},
+		{"a goal added, its objectives with a gap", nil, []edit{two[0], two[2]}},
+		{"a goal added, an objective numbered under no goal", nil, append(slices.Clone(one), renumbered(one[1:], "3", "4")...)},
+		{"a goal added that refers to nothing", nil, []edit{{"content/goal-3/goal.md", "", strings.Replace(goalThree, "ref:goal-2", "ref:goal-9", 1)}}},
+		{"the last goal deleted, its objective kept", two, deleted(two[:2])},
+		{"the last goal deleted, an objective of it kept", two, deleted(two[:1])},
+		{"the last goal deleted, that another document refers to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:objective-3.1)"}), deleted(one)},
+		{"the last goal deleted, an activity of it referred to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:activity-3.1.1)"}), deleted(one)},
+		{"a goal deleted that is not the last", one, []edit{{"content/goal-2/goal.md", "", ""}, {"content/goal-2/2.1-gamma.md", "", ""}}},
+		{"the last goal deleted and another added", one, append(deleted(one), renumbered(one, "3", "3")[0])},
+	} {
+		t.Run(c.why, func(t *testing.T) {
+			ctx := context.Background()
+			source := maps.Clone(base)
+			change(t, source, c.start)
+			prep := previewed(t, source)
+			var paths []string
+			for _, e := range c.edits {
+				paths = append(paths, e.path)
+			}
+			source = maps.Clone(source)
+			change(t, source, c.edits)
+			if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths); ok {
+				t.Errorf("Patch took it")
+			}
+		})
 	}
 }

@@ -61,9 +61,10 @@ func TestCacheRereadsOnlyChangedFiles(t *testing.T) {
 
 // TestCacheUpdate makes changes one step at a time, tells the cache of
 // each as a watcher would (Forget), and checks that Update gives what a
-// fresh Dir gives, documents and problems, without listing the folders;
-// and that it leaves to Dir what it cannot know: a folder created, deleted
-// or renamed, or a problem before.
+// fresh Dir gives, documents and problems, listing only the folders
+// created or renamed; and that it leaves to Dir what it cannot know: the
+// whole content folder changed (the watcher lost events), or a problem
+// before.
 func TestCacheUpdate(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, data string) { writeIn(t, dir, name, data) }
@@ -112,20 +113,39 @@ func TestCacheUpdate(t *testing.T) {
 		{"a document with a problem", func() { write("content/a.md", "---\ntype: [\n---\nA\n") }, []string{"content/a.md"}, true},
 		{"after a problem", func() { write("content/a.md", doc("A fixed")) }, []string{"content/a.md"}, false},
 		{"nothing", func() {}, nil, true},
-		{"a folder created", func() { write("content/h/e.md", doc("E")) }, []string{"content/h", "content/h/e.md"}, false},
+		{"a folder created", func() { write("content/h/e.md", doc("E")) }, []string{"content/h", "content/h/e.md"}, true},
 		{"a document renamed", func() {
 			if err := os.Rename(filepath.Join(dir, "content/h/e.md"), filepath.Join(dir, "content/h/f.md")); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"content/h/e.md", "content/h/f.md"}, true},
-		{"a folder deleted", func() { remove("content/h") }, []string{"content/h"}, false},
+		{"a folder deleted", func() { remove("content/h") }, []string{"content/h"}, true},
 		{"a folder renamed", func() {
 			if err := os.Rename(filepath.Join(dir, "content/g"), filepath.Join(dir, "content/k")); err != nil {
 				t.Fatal(err)
 			}
-		}, []string{"content/g", "content/k"}, false},
-		{"a folder and a document deleted", func() { remove("content/k"); write("content/a.md", doc("A last")) }, []string{"content/a.md", "content/k"}, false},
-		{"the last document deleted", func() { remove("content/a.md") }, []string{"content/a.md"}, false},
+		}, []string{"content/g", "content/k"}, true},
+		{"folders created, their files not named", func() {
+			write("content/m/n/o.md", doc("O"))
+			write("content/m/p.md", doc("P"))
+			write("content/m/_draft.md", doc("draft"))
+			write("content/m/.q/r.md", doc("R"))
+		}, []string{"content/m"}, true},
+		{"a hidden folder created", func() { write("content/.s/t.md", doc("T")) }, []string{"content/.s", "content/.s/t.md"}, true},
+		{"a hidden folder renamed", func() {
+			if err := os.Rename(filepath.Join(dir, "content/.s"), filepath.Join(dir, "content/s")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/.s", "content/s"}, true},
+		{"a folder replaced, the same names", func() {
+			remove("content/s")
+			write("content/s/t.md", doc("T again"))
+		}, []string{"content/s"}, true},
+		{"a folder outside content/ created", func() { write("images/new/x.png", "x") }, []string{"images/new"}, true},
+		{"the content folder, as after lost events", func() { write("content/m/n/o.md", doc("O again")) }, []string{"content"}, false},
+		{"a folder and a document deleted", func() { remove("content/k"); write("content/a.md", doc("A last")) }, []string{"content/a.md", "content/k"}, true},
+		{"a document deleted", func() { remove("content/a.md") }, []string{"content/a.md"}, true},
+		{"the last documents deleted", func() { remove("content/m"); remove("content/s") }, []string{"content/m", "content/s"}, false},
 	}
 	for _, s := range steps {
 		s.change()

@@ -269,12 +269,15 @@ func (c *Cache) Forget(paths ...string) {
 }
 
 // Update is Dir for a program that tells the cache every change (Forget,
-// as a watcher reports them): it lists no folder and looks at no file but
-// the configuration and the documents at the paths forgotten since the last
-// Dir or Update, and reuses the others as the last call left them. ok is
-// false, and Dir must be used, when that may not give what Dir would: no
-// Dir before, a problem in the last one, or a folder among the paths (a
-// folder created, deleted or renamed, or changes a watcher could not name).
+// as a watcher reports them): it looks at no file but the configuration
+// and the documents at the paths forgotten since the last Dir or Update,
+// lists no folder but those among these paths (created, or renamed to
+// their name; the documents listed under a folder deleted or renamed away
+// are dropped), and reuses the other documents as the last call left them.
+// ok is false, and Dir must be used, when that may not give what Dir
+// would: no Dir before, a problem in the last one, no document left, or
+// the content folder (or one holding it) among the paths, as when a
+// watcher could not name the changes.
 func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -287,7 +290,38 @@ func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 		st, err := fs.Stat(fsys, path)
 		switch {
 		case err == nil && st.IsDir():
-			return nil, nil, false
+			// A folder created, or renamed to this name: what was listed
+			// under it is forgotten, and what it holds now listed.
+			if !strings.HasPrefix(path, ContentDir+"/") {
+				if path == ContentDir || strings.HasPrefix(ContentDir, path+"/") || path == "." {
+					return nil, nil, false
+				}
+				continue // images/, templates/, assets/
+			}
+			if slices.ContainsFunc(strings.Split(path, "/"), Ignored) {
+				continue
+			}
+			listed = c.forgetUnder(listed, path)
+			var found []string
+			err := fs.WalkDir(fsys, path, func(name string, e fs.DirEntry, err error) error {
+				switch {
+				case err != nil:
+					return err
+				case name != path && Ignored(e.Name()):
+					if e.IsDir() {
+						return fs.SkipDir
+					}
+				case !e.IsDir() && strings.HasSuffix(name, ".md"):
+					found = append(found, name)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, nil, false // Dir reports it
+			}
+			listed = append(listed, found...)
+			slices.Sort(listed)
+			listed = slices.Compact(listed)
 		case err == nil:
 			if IsDocument(path) && !known {
 				listed = slices.Insert(listed, i, path)
@@ -295,8 +329,8 @@ func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 		case errors.Is(err, fs.ErrNotExist):
 			if known {
 				listed = slices.Delete(listed, i, i+1)
-			} else if i < len(listed) && strings.HasPrefix(listed[i], path+"/") {
-				return nil, nil, false // a folder of documents gone
+			} else {
+				listed = c.forgetUnder(listed, path) // a folder of documents gone, if it was one
 			}
 		default:
 			return nil, nil, false
@@ -334,6 +368,18 @@ func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 	c.listed, c.clean = listed, !slices.ContainsFunc(derrs, func(e *diag.Error) bool { return e != nil })
 	clear(c.dirty)
 	return p, errs, true
+}
+
+// forgetUnder drops the documents in the folder dir from listed and from
+// the cache.
+func (c *Cache) forgetUnder(listed []string, dir string) []string {
+	return slices.DeleteFunc(listed, func(p string) bool {
+		if strings.HasPrefix(p, dir+"/") {
+			delete(c.docs, p)
+			return true
+		}
+		return false
+	})
 }
 
 // ReadConfig reads and parses the configuration file of the publication in

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/markdown"
 	"github.com/stratpub/stratpub/internal/plan"
@@ -73,6 +75,19 @@ import (
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
+	// A goal deleted is the last; its objectives go with it (remove).
+	for _, path := range deleted {
+		if gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == path }); gi >= 0 {
+			if x.goalGone != nil || gi != len(p.Goals)-1 {
+				return nil, false
+			}
+			x.goalGone = p.Goals[gi]
+		}
+	}
+	// A goal added comes before its objectives, which take their places
+	// in it (place).
+	added = slices.Clone(added)
+	slices.SortStableFunc(added, func(a, b *load.Doc) int { return compareBool(!isGoalDoc(a), !isGoalDoc(b)) })
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
 	var queue []*load.Doc
@@ -113,6 +128,29 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		return nil, false
 	}
 	return x.splice(), true
+}
+
+// isGoalDoc reports whether d says it is a goal's document.
+func isGoalDoc(d *load.Doc) bool {
+	if d.Meta == nil || d.Meta.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(d.Meta.Content); i += 2 {
+		if d.Meta.Content[i].Value == "type" {
+			return d.Meta.Content[i+1].Value == "goal"
+		}
+	}
+	return false
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // follow marks rd retitled when the item of its page has a new title, and
@@ -183,7 +221,19 @@ func (x *redoer) slots() bool {
 	for _, gn := range goals {
 		gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
 		if gi < 0 {
-			return false
+			// The goal added: its objectives are all new, numbered 1 to n.
+			if x.goalAdded == nil || gn != x.goalAdded.Number || len(vacated[gn]) > 0 {
+				return false
+			}
+			for n := 1; n <= len(taken[gn]); n++ {
+				if !taken[gn][n] {
+					return false
+				}
+			}
+			continue
+		}
+		if x.goalGone != nil && gn == x.goalGone.Number {
+			return false // an objective of the goal deleted renumbered, or one numbered under it
 		}
 		goal := x.p.Goals[gi]
 		k := len(goal.Objectives)
@@ -211,6 +261,38 @@ func (x *redoer) slots() bool {
 			x.order = append(x.order, rd)
 		}
 	}
+	return x.goneWhole()
+}
+
+// goneWhole checks that the goal deleted, if any, went with all its
+// objectives, and that nothing else refers to any of them.
+func (x *redoer) goneWhole() bool {
+	g := x.goalGone
+	if g == nil {
+		return true
+	}
+	removed := map[string]bool{}
+	objectives := 0
+	for _, rd := range x.order {
+		if rd.deletedGoal != nil || rd.gone != nil {
+			for _, id := range rd.removed {
+				removed[id] = true
+			}
+		}
+		if rd.gone != nil {
+			objectives++
+		}
+	}
+	if objectives != len(g.Objectives) {
+		return false // an objective left without its goal: Plan reports it
+	}
+	for id := range removed {
+		for _, bl := range x.p.Refs[id].Backlinks {
+			if !removed[bl.From.ID] {
+				return false // Plan reports the references left without a target
+			}
+		}
+	}
 	return true
 }
 
@@ -229,6 +311,10 @@ type redoer struct {
 	relinked map[string]bool
 	np       *plan.Plan
 	own      map[any]bool // the objects np does not share with p
+	// goalAdded is the goal of a document added, after the last one;
+	// goalGone the last goal, whose document is deleted. One at most,
+	// and not both.
+	goalAdded, goalGone *plan.Goal
 }
 
 // redone is one document read alone, with what its items were and are.
@@ -250,10 +336,12 @@ type redone struct {
 	vacated string
 	isNew   bool
 
-	added      bool            // sec or obj is new: a new document's, or an objective after the last of its goal
-	moved      bool            // sec has another order or matter: another place in reading order
-	deleted    *plan.Objective // the last objective of a goal, dropped (slots)
-	deletedSec *plan.Section   // the section of a document gone
+	added       bool            // sec, goal or obj is new: a new document's, or an objective after the last of its goal
+	moved       bool            // sec has another order or matter: another place in reading order
+	deleted     *plan.Objective // the last objective of a goal, dropped (slots)
+	deletedSec  *plan.Section   // the section of a document gone
+	deletedGoal *plan.Goal      // the goal of a document gone (goalGone)
+	gone        *plan.Objective // an objective of goalGone, gone with it
 }
 
 // add reads d, a new document, and checks that it is a section that adds
@@ -263,10 +351,24 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	r := x.resolver()
 	f := newFields(d, d.Meta, "document", &r.errs)
 	kind := f.str("type", false, "objective")
-	if kind != "objective" && kind != "section" {
+	if kind != "objective" && kind != "section" && kind != "goal" {
 		return nil, false
 	}
 	f.what = kind
+	if kind == "goal" {
+		// After the last goal, and one at most.
+		r.goal(d, f)
+		if len(r.p.Goals) != 1 || len(r.errs) > 0 || x.goalAdded != nil || x.goalGone != nil {
+			return nil, false
+		}
+		ng := r.p.Goals[0]
+		if ng.Number != len(x.p.Goals)+1 {
+			return nil, false
+		}
+		x.goalAdded = ng
+		rd := &redone{r: r, kind: kind, goal: ng, added: true, newRefs: []*plan.Ref{&ng.Ref}}
+		return rd, x.fresh(rd.newRefs)
+	}
 	if kind == "section" {
 		if x.sections++; x.sections > 1 {
 			return nil, false
@@ -299,8 +401,17 @@ func (x *redoer) place(rd *redone) bool {
 	g, n, ok := splitObjectiveNumber(no.Number)
 	gn, _ := strconv.Atoi(g)
 	gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
-	if !ok || gi < 0 || no.Number != strconv.Itoa(gn)+"."+n {
+	if !ok || no.Number != strconv.Itoa(gn)+"."+n {
 		return false
+	}
+	if gi < 0 {
+		// An objective of the goal added: new, like its goal (slots
+		// checks that the goal's numbers follow each other).
+		if x.goalAdded == nil || gn != x.goalAdded.Number {
+			return false
+		}
+		rd.added = true
+		return x.fresh(rd.newRefs)
 	}
 	if at := objectiveNumbered(x.p, no.Number); at != nil {
 		rd.oldRefs = itemRefs(at)
@@ -360,11 +471,25 @@ func (x *redoer) remove(path string) (*redone, bool) {
 		}
 		s := (*list)[i]
 		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
+	} else if g := x.goalGone; g != nil && g.File == path {
+		// Its objectives go with it; nothing else may refer to either
+		// (slots).
+		return &redone{r: &resolver{}, kind: "goal", deletedGoal: g, oldRefs: []*plan.Ref{&g.Ref}, removed: []string{g.Ref.ID}}, true
 	} else {
+		o := findObjective(x.p, path)
+		if o == nil {
+			return nil, false
+		}
+		if g := x.goalGone; g != nil && o.Goal.Number == g.Number {
+			rd := &redone{r: &resolver{}, kind: "objective", gone: o, oldRefs: itemRefs(o)}
+			for _, ref := range rd.oldRefs {
+				rd.removed = append(rd.removed, ref.ID)
+			}
+			return rd, true
+		}
 		// Its number is given up: the objectives after it take theirs
 		// (slots), and the last place of the goal is dropped.
-		o := findObjective(x.p, path)
-		if o == nil || len(o.Goal.Objectives) < 2 {
+		if len(o.Goal.Objectives) < 2 {
 			return nil, false
 		}
 		return &redone{r: &resolver{}, kind: "objective", vacated: o.Number}, true
@@ -541,6 +666,9 @@ func (x *redoer) convert() bool {
 	if len(x.relinked) > 0 {
 		x.cloneRefs()
 	}
+	// Items gone (a goal deleted with its objectives, which referred to
+	// each other) have no lists to make.
+	maps.DeleteFunc(x.relinked, func(id string, _ bool) bool { return x.refs[id] == nil })
 	return true
 }
 
@@ -585,6 +713,12 @@ func (x *redoer) splice() *plan.Plan {
 	// again may then replace.
 	for _, rd := range x.order {
 		if ng := rd.goal; ng != nil {
+			if rd.added {
+				np.Goals = append(np.Goals, ng) // after the last
+				x.own[ng] = true
+				x.setRefs(&ng.Ref)
+				continue
+			}
 			gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.File == ng.File })
 			ng.Ref.Backlinks = np.Goals[gi].Ref.Backlinks
 			x.adoptGoal(gi, ng)
@@ -592,6 +726,11 @@ func (x *redoer) splice() *plan.Plan {
 	}
 	for _, rd := range x.order {
 		switch {
+		case rd.goal != nil || rd.gone != nil:
+			// A goal edited or added (above), an objective gone with its
+			// goal (below).
+		case rd.deletedGoal != nil:
+			x.dropGoal(rd.deletedGoal.Number)
 		case rd.added && rd.sec != nil:
 			x.insertSection(rd.sec)
 		case rd.added:
@@ -716,6 +855,17 @@ func (x *redoer) splice() *plan.Plan {
 			x.ownObjective(np.Objectives[idx+1])
 		}
 	}
+	// The IDs of a goal deleted and its objectives are gone for good,
+	// whatever copied them on the way.
+	if x.cloned && x.goalGone != nil {
+		for _, rd := range x.order {
+			if rd.deletedGoal != nil || rd.gone != nil {
+				for _, id := range rd.removed {
+					delete(x.refs, id)
+				}
+			}
+		}
+	}
 	// Every objective copied points to its neighbours in np.
 	for idx, o := range np.Objectives {
 		if !x.own[o] {
@@ -732,20 +882,27 @@ func (x *redoer) splice() *plan.Plan {
 	return np
 }
 
-// insert adds the new objective no after the last of its goal, in a copy
-// of the goal, and copies its neighbours.
+// insert adds the new objective no in its place in a copy of its goal
+// (after the last, or among those of a goal added), and copies its
+// neighbours.
 func (x *redoer) insert(no *plan.Objective) {
 	np := x.np
-	g, _, _ := splitObjectiveNumber(no.Number)
-	gn, _ := strconv.Atoi(g)
+	gn, n := objectiveKey(no)
 	gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == gn })
 	goal := x.ownGoal(gi)
 	no.Goal = goal
-	goal.Objectives = append(goal.Objectives, no)
-	idx := 0 // after the objectives of this goal and those before it
-	for idx < len(np.Objectives) && np.Objectives[idx].Goal.Number <= gn {
-		idx++
-	}
+	oi, _ := slices.BinarySearchFunc(goal.Objectives, n, func(o *plan.Objective, n int) int {
+		_, on := objectiveKey(o)
+		return on - n
+	})
+	goal.Objectives = slices.Insert(goal.Objectives, oi, no)
+	idx, _ := slices.BinarySearchFunc(np.Objectives, [2]int{gn, n}, func(o *plan.Objective, key [2]int) int {
+		og, on := objectiveKey(o)
+		if og != key[0] {
+			return og - key[0]
+		}
+		return on - key[1]
+	})
 	np.Objectives = slices.Insert(np.Objectives, idx, no)
 	x.own[no] = true
 	x.setRefs(itemRefs(no)...)
@@ -782,6 +939,27 @@ func (x *redoer) drop(rd *redone) {
 		delete(x.refs, id) // put back by the copy of its goal
 	}
 	x.neighbours(idx, idx)
+}
+
+// dropGoal removes goal gn, the last, and its objectives from np, and
+// copies the objective before them.
+func (x *redoer) dropGoal(gn int) {
+	np := x.np
+	np.Goals = slices.DeleteFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == gn })
+	idx := slices.IndexFunc(np.Objectives, func(o *plan.Objective) bool { return o.Goal.Number == gn })
+	if idx < 0 {
+		return
+	}
+	np.Objectives = slices.DeleteFunc(np.Objectives, func(o *plan.Objective) bool { return o.Goal.Number == gn })
+	x.neighbours(idx, idx)
+}
+
+// objectiveKey returns the numbers of o's goal and of o in it.
+func objectiveKey(o *plan.Objective) (goal, n int) {
+	g, on, _ := splitObjectiveNumber(o.Number)
+	goal, _ = strconv.Atoi(g)
+	n, _ = strconv.Atoi(on)
+	return goal, n
 }
 
 // neighbours copies the objectives before index before and at index

@@ -211,7 +211,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 				l.write(f, goal1Text[i])
 			}
 		}},
-		{"new folder with a new goal and objective", "", "reload", func() {
+		{"new folder with a new goal and objective", "documents only", "reload", func() {
 			// The folder appears whole (made under a name the watcher
 			// ignores, then renamed), as a copy or a checkout brings one:
 			// written file by file, the goal alone may make a batch of
@@ -227,7 +227,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"template edit", "theme only", "reload", func() {
 			l.write("templates/objective.html", strings.Replace(l.read("templates/objective.html"), "{{", "<!-- preview test -->{{", 1))
 		}},
-		{"delete a folder", "", "reload", func() {
+		{"delete a folder", "documents only", "reload", func() {
 			// Gone at once (moved out of the publication), for the same
 			// reason.
 			gone := filepath.Join(t.TempDir(), "goal-4")
