@@ -165,14 +165,18 @@ func TestUnsafePage(t *testing.T) {
 // Seeds: the documents as they are, and a few edits.
 func FuzzPatch(f *testing.F) {
 	base, docs := smallFS(f)
-	// The configuration is edited too. The last two paths are new
-	// documents'; an empty text deletes one.
-	docs = append(docs, "stratpub.yaml", "content/goal-1/1.3-delta.md", "content/back/annex.md")
-	f.Add(uint8(len(docs)-2), delta)
-	f.Add(uint8(len(docs)-2), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
-	f.Add(uint8(len(docs)-1), annex)
-	f.Add(uint8(len(docs)-1), strings.Replace(annex, "order: 99", "order: 1", 1))
-	for i, d := range docs[:len(docs)-2] {
+	// The configuration is edited too. The last three paths are new
+	// documents' (an objective, a section, a goal); an empty text deletes
+	// one.
+	docs = append(docs, "stratpub.yaml", "content/goal-1/1.3-delta.md", "content/back/annex.md", "content/goal-3/goal.md")
+	f.Add(uint8(len(docs)-3), delta)
+	f.Add(uint8(len(docs)-3), strings.Replace(delta, "Delta follows", "Delta, see [](ref:activity-2.1.1), follows", 1))
+	f.Add(uint8(len(docs)-2), annex)
+	f.Add(uint8(len(docs)-2), strings.Replace(annex, "order: 99", "order: 1", 1))
+	f.Add(uint8(len(docs)-1), goalThree)
+	f.Add(uint8(len(docs)-1), strings.Replace(goalThree, "number: 3", "number: 4", 1))
+	f.Add(uint8(len(docs)-1), strings.Replace(goalThree, "after [](ref:goal-2)", "after [](ref:goal-3)", 1))
+	for i, d := range docs[:len(docs)-3] {
 		f.Add(uint8(i), "")
 		src := string(base[d].Data)
 		f.Add(uint8(i), src)
@@ -186,7 +190,7 @@ func FuzzPatch(f *testing.F) {
 	config := string(base["stratpub.yaml"].Data)
 	for _, r := range [][2]string{{"base_url: \"", "base_url: \"http://x.example/"}, {"language: en", "language: fr"},
 		{"description: \"", "description: \"Now "}, {"vision: \"", "vision: \"New "}, {"id: safety", "id: safe"}} {
-		f.Add(uint8(len(docs)-3), strings.Replace(config, r[0], r[1], 1))
+		f.Add(uint8(len(docs)-4), strings.Replace(config, r[0], r[1], 1))
 	}
 	ctx := context.Background()
 	// Patch does not modify what it patches: one preparation serves every
