@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
 	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
-	goal := fl.Bool("goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then prepares the whole publication again")
+	goal := fl.Bool("goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then also adds and removes the goal's and the objective's pages")
 	insert := fl.Bool("insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {

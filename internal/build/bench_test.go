@@ -162,6 +162,17 @@ func BenchmarkPrepareAgain(b *testing.B) {
 	}
 }
 
+// BenchmarkRebuild prepares the rendering of a plan whose pages differ
+// from the renderer's, as the preview does when a goal or an objective is
+// added or deleted: the page index and the print edition's ids made again.
+func BenchmarkRebuild(b *testing.B) {
+	prep := prepared(b, scaled(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		prep.Renderer.Rebuild(prep.Plan, render.Options{})
+	}
+}
+
 // BenchmarkData makes what the build publishes besides pages: the open
 // data files with their highlighted samples, and the search index.
 func BenchmarkData(b *testing.B) {

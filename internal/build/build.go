@@ -118,8 +118,11 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // stays inside its items (texts, titles, references, figures and the lists
 // of outcomes and activities changed), or whose objectives are renumbered
 // so that every goal stays numbered without a gap, with objectives
-// added, deleted or renamed (see resolve.Redoc), and one section added or
-// deleted at most: then only the changed documents, and those
+// added, deleted or renamed, a goal added after the last or the last
+// deleted (see resolve.Redoc), and one section added or deleted at most.
+// A folder under content/ among the paths stands for the documents it
+// holds now, or held (folderDocs): a goal's folder created or deleted.
+// Then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
 // and the result is the same as Prepare's. The configuration file may be
 // one of the paths, when its change stays within what the pages show of it
@@ -127,7 +130,8 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // the documents are not read again. An image added or changed under
 // images/, or one a figure shows, is copied again. ok is false when the
 // change needs Prepare: another kind of file, a file deleted that is not a
-// document, a goal added, deleted or renumbered, more than one section
+// document, a goal renumbered, added elsewhere than after the last or
+// deleted that is not the last, more than one section
 // added or deleted, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
 // or a file with a problem to report. When the paths are documents whose

@@ -389,11 +389,21 @@ func newRenderer(p *plan.Plan, th *Theme, opts Options, like, before *Renderer) 
 	if like != nil {
 		s.printIDs = like.site.printIDs
 	} else {
-		s.printIDs = map[string]string{}
-		for _, ref := range p.Refs {
-			if ref.Fragment == "" && ref.Kind != "page" {
-				s.printIDs[ref.Page] = ref.ID
-			}
+		// The items with pages of their own, from the plan's lists: a
+		// walk of Refs (outcomes and activities too) took five times as
+		// long.
+		s.printIDs = make(map[string]string, len(p.Front)+len(p.Back)+len(p.Goals)+len(p.Objectives)+1)
+		for _, sec := range p.Front {
+			s.printIDs[sec.Ref.Page] = sec.Ref.ID
+		}
+		for _, sec := range p.Back {
+			s.printIDs[sec.Ref.Page] = sec.Ref.ID
+		}
+		for _, g := range p.Goals {
+			s.printIDs[g.Ref.Page] = g.Ref.ID
+		}
+		for _, o := range p.Objectives {
+			s.printIDs[o.Ref.Page] = o.Ref.ID
 		}
 		s.printIDs[resolve.SummaryPage] = "summary"
 	}
@@ -647,10 +657,20 @@ func Render(ctx context.Context, p *plan.Plan, theme fs.FS, opts Options) ([]Fil
 func (s *Site) pages(descs map[*plan.Section]string) []*Page {
 	p := s.Plan
 	home := Crumb{Title: "Home", URL: resolve.HomePage}
-	var pages []*Page
-	add := func(pg *Page) {
+	n := 7 + len(p.Front) + len(p.Back) + len(p.Goals) + len(p.Objectives)
+	pages := make([]*Page, 0, n)
+	// The pages and their crumbs are made in two blocks, not one by one:
+	// the preview makes them again whenever pages are added or deleted.
+	slab := make([]Page, 0, n)
+	crumbs := make([]Crumb, 0, 2*n+len(p.Objectives))
+	roots := []string{""}
+	add := func(pg Page, path ...Crumb) {
 		pg.Site, pg.Pub, pg.Plan = s, s.Pub, s.Plan
-		pg.Root = strings.Repeat("../", strings.Count(pg.Path, "/"))
+		depth := strings.Count(pg.Path, "/")
+		for len(roots) <= depth {
+			roots = append(roots, roots[len(roots)-1]+"../")
+		}
+		pg.Root = roots[depth]
 		if pg.Kind == "notfound" && s.Pub.BaseURL != "" {
 			// The server shows the not-found page at any address, so its
 			// links cannot be relative: with a base URL they are absolute.
@@ -659,43 +679,56 @@ func (s *Site) pages(descs map[*plan.Section]string) []*Page {
 		if pg.Title == "" {
 			pg.Title = pg.Heading + " — " + s.Pub.Title
 		}
-		pages = append(pages, pg)
-	}
-	add(&Page{Path: resolve.HomePage, Kind: "home", Heading: s.Pub.Title, Title: s.Pub.Title + " — " + s.Pub.Organization,
-		Description: firstNonEmpty(s.Pub.Description, s.Pub.Mission)})
-	add(&Page{Path: resolve.SummaryPage, Kind: "summary", Heading: "Strategy summary",
-		Description: "Every goal and strategic objective of the " + s.Pub.Title + " with its statement.",
-		Crumbs:      []Crumb{home, {Title: "Strategy summary"}}})
-	add(&Page{Path: resolve.OutcomesPage, Kind: "outcomes", Heading: "Desired outcomes",
-		Description: "The desired outcome of every strategic objective of the " + s.Pub.Title + ".",
-		Crumbs:      []Crumb{home, {Title: "Desired outcomes"}}})
-	add(&Page{Path: resolve.ActivitiesPage, Kind: "activities", Heading: "Key activities",
-		Description: "Every key activity of the " + s.Pub.Title + ", by goal and objective.",
-		Crumbs:      []Crumb{home, {Title: "Key activities"}}})
-	add(&Page{Path: resolve.PrintPage, Kind: "print", Heading: s.Pub.Title, Title: s.Pub.Title + " — print edition", Print: true,
-		Description: "The whole " + s.Pub.Title + " on one page, for printing."})
-	add(&Page{Path: resolve.DataPage, Kind: "data", Heading: "Open data",
-		Description: "The " + s.Pub.Title + " as open data: JSON with its schema, CSV and StratML.",
-		Crumbs:      []Crumb{home, {Title: "Open data"}}})
-	add(&Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
-	for _, sec := range append(append([]*plan.Section{}, p.Front...), p.Back...) {
-		desc, ok := descs[sec]
-		if !ok {
-			desc = sec.Summary
-			if desc == "" {
-				desc = sec.Body.Excerpt(200)
+		if len(path) > 0 {
+			if len(crumbs)+len(path) > cap(crumbs) {
+				crumbs = make([]Crumb, 0, 64)
 			}
+			i := len(crumbs)
+			crumbs = append(crumbs, path...)
+			pg.Crumbs = crumbs[i:len(crumbs):len(crumbs)]
 		}
-		add(&Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec,
-			Description: desc, Crumbs: []Crumb{home, {Title: sec.Ref.Title}}})
+		if len(slab) == cap(slab) {
+			slab = make([]Page, 0, 16) // more pages than counted: a plan with a problem
+		}
+		slab = append(slab, pg)
+		pages = append(pages, &slab[len(slab)-1])
+	}
+	add(Page{Path: resolve.HomePage, Kind: "home", Heading: s.Pub.Title, Title: s.Pub.Title + " — " + s.Pub.Organization,
+		Description: firstNonEmpty(s.Pub.Description, s.Pub.Mission)})
+	add(Page{Path: resolve.SummaryPage, Kind: "summary", Heading: "Strategy summary",
+		Description: "Every goal and strategic objective of the " + s.Pub.Title + " with its statement."},
+		home, Crumb{Title: "Strategy summary"})
+	add(Page{Path: resolve.OutcomesPage, Kind: "outcomes", Heading: "Desired outcomes",
+		Description: "The desired outcome of every strategic objective of the " + s.Pub.Title + "."},
+		home, Crumb{Title: "Desired outcomes"})
+	add(Page{Path: resolve.ActivitiesPage, Kind: "activities", Heading: "Key activities",
+		Description: "Every key activity of the " + s.Pub.Title + ", by goal and objective."},
+		home, Crumb{Title: "Key activities"})
+	add(Page{Path: resolve.PrintPage, Kind: "print", Heading: s.Pub.Title, Title: s.Pub.Title + " — print edition", Print: true,
+		Description: "The whole " + s.Pub.Title + " on one page, for printing."})
+	add(Page{Path: resolve.DataPage, Kind: "data", Heading: "Open data",
+		Description: "The " + s.Pub.Title + " as open data: JSON with its schema, CSV and StratML."},
+		home, Crumb{Title: "Open data"})
+	add(Page{Path: "404.html", Kind: "notfound", Heading: "Page not found", Description: "This page does not exist."})
+	for _, list := range [][]*plan.Section{p.Front, p.Back} {
+		for _, sec := range list {
+			desc, ok := descs[sec]
+			if !ok {
+				desc = sec.Summary
+				if desc == "" {
+					desc = sec.Body.Excerpt(200)
+				}
+			}
+			add(Page{Path: sec.Ref.Page, Kind: "section", Heading: sec.Ref.Title, Section: sec, Description: desc},
+				home, Crumb{Title: sec.Ref.Title})
+		}
 	}
 	for _, g := range p.Goals {
-		add(&Page{Path: g.Ref.Page, Kind: "goal", Heading: g.Ref.Title, Goal: g, Description: g.Statement,
-			Crumbs: []Crumb{home, {Title: g.Ref.Title}}})
+		add(Page{Path: g.Ref.Page, Kind: "goal", Heading: g.Ref.Title, Goal: g, Description: g.Statement},
+			home, Crumb{Title: g.Ref.Title})
 		for _, o := range g.Objectives {
-			add(&Page{Path: o.Ref.Page, Kind: "objective", Heading: o.Ref.Title, Objective: o, Goal: g,
-				Description: o.Statement,
-				Crumbs:      []Crumb{home, {Title: g.Ref.Title, URL: g.Ref.Page}, {Title: "Objective " + o.Number}}})
+			add(Page{Path: o.Ref.Page, Kind: "objective", Heading: o.Ref.Title, Objective: o, Goal: g, Description: o.Statement},
+				home, Crumb{Title: g.Ref.Title, URL: g.Ref.Page}, Crumb{Title: "Objective " + o.Number})
 		}
 	}
 	return pages

@@ -62,12 +62,18 @@ import (
 // is copied with one less, and nothing may refer to its IDs. A goal gains
 // or loses one objective at most.
 //
+// A goal may be added after the last, with objectives numbered 1 to n
+// (all new documents, or the last objective of another goal moved there),
+// or the last goal deleted with all its objectives, when nothing else
+// refers to any of their IDs. One goal at most, added or deleted.
+//
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
 //
 // ok is false when a change may reach further (a goal's number, a goal
-// added or deleted, objectives numbered with a gap or a number twice, a
-// goal with two objectives more or less,
+// added elsewhere than after the last or one deleted that is not the last,
+// objectives numbered with a gap or a number twice, a goal with two
+// objectives more or less,
 // an outcome or activity removed whose ID others refer to, more than one
 // section added or deleted) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
