@@ -537,6 +537,15 @@ func TestPatchTakesConfiguration(t *testing.T) {
 		{"the heading of the priorities", nil, [][]edit{{{c, `priorities_title: "Enduring priorities"`, `priorities_title: "Lasting priorities"`}}}, "index.html", "Lasting priorities"},
 		{"a priority referred to, its description", []edit{{"content/goal-1/1.2-beta.md", "Beta builds", "Beta serves [](ref:priority-safety) and builds"}},
 			[][]edit{{{c, `description: "Keep examples safe."`, `description: "Keep every example safe."`}}}, "index.html", "Keep every example safe."},
+		{"a priority's id", nil, [][]edit{{{c, "id: safety", "id: security"}}}, "index.html", `id="priority-security"`},
+		{"a priority removed", nil, [][]edit{{{c, service, ""}}}, "data/strategy.json", "priority-safety"},
+		{"a priority added", nil, [][]edit{{{c, "  - id: service\n", "  - id: speed\n    title: \"Speed\"\n  - id: service\n"}}}, "index.html", "Speed"},
+		{"the priorities in another order", nil, [][]edit{{{c, service, ""}, {c, "  - id: safety\n", service + "  - id: safety\n"}}}, "data/strategy.json", "priority-service"},
+		{"a priority added, then referred to, then moved and retitled", nil, [][]edit{
+			{{c, "  - id: service\n", "  - id: speed\n    title: \"Speed\"\n  - id: service\n"}},
+			{{"content/goal-1/1.2-beta.md", "Beta builds", "Beta serves [](ref:priority-speed) and builds"}},
+			{{c, `title: "Safety"`, `title: "Security"`}, {c, service, ""}, {c, "  - id: safety\n", service + "  - id: safety\n"}},
+		}, "objectives/1.2/index.html", "Speed"},
 		{"with a document", nil, [][]edit{{
 			{c, `title: "Example Plan 2030"`, `title: "Better Plan 2030"`},
 			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
@@ -550,6 +559,9 @@ func TestPatchTakesConfiguration(t *testing.T) {
 	}
 	runPatchCases(t, base, cases)
 }
+
+// service is the second priority of the small publication's configuration.
+const service = "  - id: service\n    title: \"Service\"\n    description: \"Serve the public well.\"\n"
 
 // TestPatchRefuses checks that Patch leaves to Prepare the edits that
 // reach beyond texts, titles and references.
@@ -583,9 +595,6 @@ func TestPatchRefuses(t *testing.T) {
 		{"a goal deleted", []edit{{"content/goal-2/goal.md", "", ""}}},
 		{"a file that is not a document", []edit{{"content/goal-1/notes.txt", "", "notes"}}},
 		{"raw HTML allowed", []edit{{"stratpub.yaml", "language: en\n", "language: en\nallow_raw_html: true\n"}}},
-		{"a priority's id", []edit{{"stratpub.yaml", "id: safety", "id: security"}}},
-		{"a priority removed", []edit{{"stratpub.yaml", "  - id: service\n    title: \"Service\"\n    description: \"Serve the public well.\"\n", ""}}},
-		{"a priority added", []edit{{"stratpub.yaml", "  - id: service\n", "  - id: speed\n    title: \"Speed\"\n  - id: service\n"}}},
 		{"the configuration with a problem", []edit{{"stratpub.yaml", `title: "Example Plan 2030"`, `title: ""`}}},
 		{"the configuration with an unknown key", []edit{{"stratpub.yaml", "language: en", "langauge: en"}}},
 		{"the configuration deleted", []edit{{"stratpub.yaml", "", ""}}},
@@ -612,8 +621,9 @@ func TestPatchRefuses(t *testing.T) {
 			t.Errorf("Patch took an image deleted (shown by a figure: %v)", shown)
 		}
 	}
-	// A priority retitled that a document refers to: the empty link that
-	// shows its title would change.
+	// A priority that a document refers to retitled (the empty link that
+	// shows its title would change), given another id or removed (the
+	// reference would lose its target); one added with a section's ID.
 	refers := maps.Clone(base)
 	change(t, refers, []edit{{beta, "Beta builds", "Beta serves [](ref:priority-safety) and builds"}})
 	prep = previewed(t, refers)
@@ -621,6 +631,24 @@ func TestPatchRefuses(t *testing.T) {
 	change(t, source, []edit{{"stratpub.yaml", `title: "Safety"`, `title: "Security"`}})
 	if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{"stratpub.yaml"}); ok {
 		t.Errorf("Patch took a priority retitled that a document refers to")
+	}
+	for _, e := range []edit{
+		{"stratpub.yaml", "id: safety", "id: security"},
+		{"stratpub.yaml", "  - id: safety\n    title: \"Safety\"\n    description: \"Keep examples safe.\"\n", ""},
+	} {
+		source := maps.Clone(refers)
+		change(t, source, []edit{e})
+		if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{"stratpub.yaml"}); ok {
+			t.Errorf("Patch took a priority that a document refers to removed or given another id (%q)", e.new)
+		}
+	}
+	clash := maps.Clone(base)
+	change(t, clash, []edit{{"content/back/annex.md", "", strings.Replace(annex, "id: annex", "id: priority-speed", 1)}})
+	prep = previewed(t, clash)
+	source = maps.Clone(clash)
+	change(t, source, []edit{{"stratpub.yaml", "  - id: service\n", "  - id: speed\n    title: \"Speed\"\n  - id: service\n"}})
+	if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{"stratpub.yaml"}); ok {
+		t.Errorf("Patch took a priority added with the ID of a section")
 	}
 }
 
