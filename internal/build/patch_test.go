@@ -435,21 +435,25 @@ func TestPatchRefusesRenumbering(t *testing.T) {
 		{"two objectives deleted", append(slices.Clone(unlinked), edit{d, "", delta0}), []edit{{beta, "", ""}, {d, "", ""}}},
 		{"a section added and another deleted", nil, []edit{{"content/back/annex.md", "", annex}, {"content/back/conclusion.md", "", ""}}},
 	} {
-		t.Run(c.why, func(t *testing.T) {
-			ctx := context.Background()
-			source := maps.Clone(base)
-			change(t, source, c.start)
-			prep := previewed(t, source)
-			var paths []string
-			for _, e := range c.edits {
-				paths = append(paths, e.path)
-			}
-			source = maps.Clone(source)
-			change(t, source, c.edits)
-			if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths); ok {
-				t.Errorf("Patch took it")
-			}
-		})
+		t.Run(c.why, func(t *testing.T) { refusedAfter(t, base, c.start, c.edits) })
+	}
+}
+
+// refusedAfter prepares base with the edits start made, then checks that
+// Patch refuses the edits as one change.
+func refusedAfter(t *testing.T, base fstest.MapFS, start, edits []edit) {
+	t.Helper()
+	source := maps.Clone(base)
+	change(t, source, start)
+	prep := previewed(t, source)
+	var paths []string
+	for _, e := range edits {
+		paths = append(paths, e.path)
+	}
+	source = maps.Clone(source)
+	change(t, source, edits)
+	if _, ok := prep.Patch(context.Background(), Config{Source: source, LazyData: true, Cache: &Cache{}}, paths); ok {
+		t.Errorf("Patch took it")
 	}
 }
 
@@ -1276,20 +1280,6 @@ func TestPatchRefusesGoals(t *testing.T) {
 		{"a goal deleted that is not the last", one, []edit{{"content/goal-2/goal.md", "", ""}, {"content/goal-2/2.1-gamma.md", "", ""}}},
 		{"the last goal deleted and another added", one, append(deleted(one), renumbered(one, "3", "3")[0])},
 	} {
-		t.Run(c.why, func(t *testing.T) {
-			ctx := context.Background()
-			source := maps.Clone(base)
-			change(t, source, c.start)
-			prep := previewed(t, source)
-			var paths []string
-			for _, e := range c.edits {
-				paths = append(paths, e.path)
-			}
-			source = maps.Clone(source)
-			change(t, source, c.edits)
-			if _, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, paths); ok {
-				t.Errorf("Patch took it")
-			}
-		})
+		t.Run(c.why, func(t *testing.T) { refusedAfter(t, base, c.start, c.edits) })
 	}
 }
