@@ -1,7 +1,7 @@
 // Command latency measures the live preview: the time from writing a
 // source file to the reload event reaching a connected page.
 //
-//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -goal | -section | -move | -fix]
+//	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -goal | -rename | -section | -move | -fix]
 //
 // It copies the publication into a temporary folder (it never edits the
 // original), starts the preview server in-process on a free loopback port,
@@ -85,6 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
 	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
 	goal := fl.Bool("goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then also adds and removes the goal's and the objective's pages")
+	rename := fl.Bool("rename", false, "rename the folder of the document's goal (its goal and objectives), then rename it back, in turn: every document of the goal is deleted under one name and added under another, which the preview takes as an edit of each")
 	insert := fl.Bool("insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
@@ -94,7 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *goal, *cpuprofile, stderr)
+	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *goal, *rename, *cpuprofile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -104,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert, goal bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert, goal, rename bool, cpuprofile string, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
@@ -281,6 +282,10 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 			err = errors.Join(os.WriteFile(target, orig, 0o644), os.WriteFile(other, otherOrig, 0o644))
 		case insert:
 			err = writeAll(after, afterNext, afterOrig, i%2 == 0, added, addedData)
+		case rename && i%2 == 0:
+			err = os.Rename(filepath.Dir(target), filepath.Dir(target)+"-renamed")
+		case rename:
+			err = os.Rename(filepath.Dir(target)+"-renamed", filepath.Dir(target))
 		case goal && i%2 == 0:
 			err = appear(goalHidden, goalDir, goalFiles)
 		case goal:
@@ -344,6 +349,11 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	}
 	if insert {
 		if err := writeAll(after, afterNext, afterOrig, false, added, nil); err != nil {
+			return nil, err
+		}
+	}
+	if rename && n%2 == 1 {
+		if err := os.Rename(filepath.Dir(target)+"-renamed", filepath.Dir(target)); err != nil {
 			return nil, err
 		}
 	}

@@ -595,7 +595,6 @@ func TestPatchRefuses(t *testing.T) {
 		{"a section others refer to deleted", []edit{{"content/front/foreword.md", "", ""}}},
 		{"an objective others refer to deleted", []edit{{beta, "", ""}}},
 		{"an objective deleted that is not the last", []edit{{alpha, "", ""}}},
-		{"the only objective of a goal deleted", []edit{{"content/goal-2/2.1-gamma.md", "", ""}}},
 		{"a goal deleted", []edit{{"content/goal-2/goal.md", "", ""}}},
 		{"a file that is not a document", []edit{{"content/goal-1/notes.txt", "", "notes"}}},
 		{"raw HTML allowed", []edit{{"stratpub.yaml", "language: en\n", "language: en\nallow_raw_html: true\n"}}},
@@ -1170,11 +1169,33 @@ func goalThreeWith(n int) []edit {
 	return edits
 }
 
+// folder returns edits that write the files of base under the folder
+// prefix as they are.
+func folder(base fstest.MapFS, prefix string) []edit {
+	var out []edit
+	for _, path := range slices.Sorted(maps.Keys(base)) {
+		if strings.HasPrefix(path, prefix) {
+			out = append(out, edit{path, "", string(base[path].Data)})
+		}
+	}
+	return out
+}
+
 // deleted returns edits that delete the files added by edits.
 func deleted(edits []edit) []edit {
 	var out []edit
 	for _, e := range edits {
 		out = append(out, edit{e.path, "", ""})
+	}
+	return out
+}
+
+// moved returns edits that write the files of edits under another folder
+// name, from for to.
+func moved(edits []edit, from, to string) []edit {
+	var out []edit
+	for _, e := range edits {
+		out = append(out, edit{strings.Replace(e.path, "/"+from+"/", "/"+to+"/", 1), "", e.new})
 	}
 	return out
 }
@@ -1202,6 +1223,21 @@ func TestPatchTakesGoals(t *testing.T) {
 			edit{"content/goal-2/2.1-gamma.md", `title: "Gamma"`, `title: "Gamma last"`})}, "objectives/1.2/index.html", "Gamma last"},
 		{"the last goal deleted, an objective of the goal before it added", one, [][]edit{append(deleted(one),
 			edit{"content/goal-2/2.2-delta.md", "", strings.Replace(delta, `number: "1.3"`, `number: "2.2"`, 1)})}, "objectives/2.1/index.html", "Delta"},
+		{"the only objective of a goal deleted, then added back", one, [][]edit{deleted(one[1:]), one[1:]}, "goals/3/index.html", "Theta 1"},
+		{"a goal's folder renamed, its only objective with it", one, [][]edit{append(deleted(one), moved(one, "goal-3", "goal-three")...)},
+			"objectives/3.1/index.html", "Theta 1"},
+		{"a goal's folder renamed", eleven, [][]edit{append(deleted(eleven), moved(eleven, "goal-3", "goal-three")...)},
+			"goals/3/index.html", "Theta 11"},
+		{"a goal's folder renamed, and back", eleven, [][]edit{
+			append(deleted(eleven), moved(eleven, "goal-3", "goal-three")...),
+			append(deleted(moved(eleven, "goal-3", "goal-three")), eleven...),
+		}, "goals/3/index.html", "Theta 11"},
+		{"a goal's document renamed and retitled", nil, [][]edit{{
+			{"content/goal-1/goal.md", "", ""},
+			{"content/goal-1/index.md", "", strings.Replace(string(base["content/goal-1/goal.md"].Data), `name: "ONE"`, `name: "FIRST"`, 1)},
+		}}, "foreword/index.html", "Goal 1: FIRST"},
+		{"the first goal's folder renamed", nil, [][]edit{append(deleted(folder(base, "content/goal-1/")), moved(folder(base, "content/goal-1/"), "goal-1", "goal-one")...)},
+			"objectives/1.2/index.html", "Beta"},
 		{"the last objective of a goal moved to a goal added", nil, [][]edit{{
 			{"content/goal-3/goal.md", "", strings.Replace(goalThree, "after [](ref:goal-2)", "after goal 2", 1)},
 			{"content/goal-1/1.3-delta.md", "", strings.Replace(delta, "comes before [](ref:goal-2)", "comes before goal 2", 1)},
@@ -1216,13 +1252,16 @@ func TestPatchTakesGoals(t *testing.T) {
 // TestPatchTakesGoalFolders gives Patch the paths a watcher reports for a
 // goal's folder created whole (the folder and its files) and deleted (the
 // folder alone), and for a folder whose name is ignored, and checks that
-// it takes each and gives the full build's site.
+// it takes each and gives the full build's site; then the folder renamed
+// (the old name and the new).
 func TestPatchTakesGoalFolders(t *testing.T) {
 	base, _ := smallFS(t)
 	ctx := context.Background()
 	prep := previewed(t, base)
 	source := maps.Clone(base)
 	change(t, source, goalThreeWith(2))
+	renamed := maps.Clone(source)
+	change(t, renamed, append(deleted(goalThreeWith(2)), moved(goalThreeWith(2), "goal-3", "goal-three")...))
 	// The folder made under a hidden name first, then renamed.
 	hidden := maps.Clone(base)
 	for _, e := range goalThreeWith(2) {
@@ -1236,6 +1275,7 @@ func TestPatchTakesGoalFolders(t *testing.T) {
 		{base, []string{"content/goal-3"}},
 		{hidden, []string{"content/.goal-3.tmp", "content/.goal-3.tmp/goal.md"}},
 		{source, []string{"content/.goal-3.tmp", "content/goal-3"}}, // the files not named
+		{renamed, []string{"content/goal-3", "content/goal-three"}},
 	}
 	for _, s := range steps {
 		next, ok := prep.Patch(ctx, Config{Source: s.source, LazyData: true, Cache: &Cache{}}, s.paths)
@@ -1278,7 +1318,7 @@ func TestPatchRefusesGoals(t *testing.T) {
 		{"the last goal deleted, that another document refers to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:objective-3.1)"}), deleted(one)},
 		{"the last goal deleted, an activity of it referred to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:activity-3.1.1)"}), deleted(one)},
 		{"a goal deleted that is not the last", one, []edit{{"content/goal-2/goal.md", "", ""}, {"content/goal-2/2.1-gamma.md", "", ""}}},
-		{"the last goal deleted and another added", one, append(deleted(one), renumbered(one, "3", "3")[0])},
+		{"a goal's document renamed, with another number", one, []edit{{"content/goal-3/goal.md", "", ""}, {"content/goal-3/intro.md", "", strings.Replace(goalThree, "number: 3", "number: 4", 1)}}},
 	} {
 		t.Run(c.why, func(t *testing.T) { refusedAfter(t, base, c.start, c.edits) })
 	}

@@ -80,23 +80,43 @@ import (
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
-	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}}
-	// A goal deleted is the last; its objectives go with it (remove).
+	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}, renamed: map[string]*plan.Goal{}}
+	// A goal's document renamed (deleted under one name and added under
+	// another with the same number, as when its folder is renamed) is an
+	// edit of that goal. A goal deleted otherwise is the last; its
+	// objectives go with it (remove).
+	var moved []*load.Doc
 	for _, path := range deleted {
-		if gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == path }); gi >= 0 {
-			if x.goalGone != nil || gi != len(p.Goals)-1 {
-				return nil, false
-			}
-			x.goalGone = p.Goals[gi]
+		gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == path })
+		if gi < 0 {
+			continue
 		}
+		g := p.Goals[gi]
+		if j := slices.IndexFunc(added, func(d *load.Doc) bool { return x.renamed[d.Path] == nil && goalNumber(d) == g.Number }); j >= 0 {
+			x.renamed[added[j].Path] = g
+			moved = append(moved, added[j])
+			continue
+		}
+		if x.goalGone != nil || gi != len(p.Goals)-1 {
+			return nil, false
+		}
+		x.goalGone = g
 	}
 	// A goal added comes before its objectives, which take their places
 	// in it (place).
-	added = slices.Clone(added)
-	slices.SortStableFunc(added, func(a, b *load.Doc) int { return compareBool(!isGoalDoc(a), !isGoalDoc(b)) })
+	added = slices.DeleteFunc(slices.Clone(added), func(d *load.Doc) bool { return x.renamed[d.Path] != nil })
+	slices.SortStableFunc(added, func(a, b *load.Doc) int { return compareBool(goalNumber(a) < 0, goalNumber(b) < 0) })
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
 	var queue []*load.Doc
+	for _, d := range moved {
+		rd, ok := x.alone(d)
+		if !ok || !x.follow(rd, read, &queue) {
+			return nil, false
+		}
+		x.byFile[d.Path], x.byFile[x.renamed[d.Path].File] = rd, rd
+		x.order = append(x.order, rd)
+	}
 	for _, d := range added {
 		rd, ok := x.add(d)
 		if !ok || !x.follow(rd, read, &queue) {
@@ -106,6 +126,9 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		x.order = append(x.order, rd)
 	}
 	for _, path := range deleted {
+		if x.byFile[path] != nil {
+			continue // a goal's document renamed
+		}
 		rd, ok := x.remove(path)
 		if !ok {
 			return nil, false
@@ -136,17 +159,27 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 	return x.splice(), true
 }
 
-// isGoalDoc reports whether d says it is a goal's document.
-func isGoalDoc(d *load.Doc) bool {
+// goalNumber returns the number d gives, when it says it is a goal's
+// document, or -1.
+func goalNumber(d *load.Doc) int {
 	if d.Meta == nil || d.Meta.Kind != yaml.MappingNode {
-		return false
+		return -1
 	}
+	goal, n := false, -1
 	for i := 0; i+1 < len(d.Meta.Content); i += 2 {
-		if d.Meta.Content[i].Value == "type" {
-			return d.Meta.Content[i+1].Value == "goal"
+		switch k, v := d.Meta.Content[i].Value, d.Meta.Content[i+1].Value; k {
+		case "type":
+			goal = v == "goal"
+		case "number":
+			if num, err := strconv.Atoi(v); err == nil {
+				n = num
+			}
 		}
 	}
-	return false
+	if !goal {
+		return -1
+	}
+	return n
 }
 
 func compareBool(a, b bool) int {
@@ -321,6 +354,9 @@ type redoer struct {
 	// goalGone the last goal, whose document is deleted. One at most,
 	// and not both.
 	goalAdded, goalGone *plan.Goal
+	// renamed maps the path of a goal's document added to the goal whose
+	// document it replaces, deleted in the same change.
+	renamed map[string]*plan.Goal
 }
 
 // redone is one document read alone, with what its items were and are.
@@ -494,10 +530,8 @@ func (x *redoer) remove(path string) (*redone, bool) {
 			return rd, true
 		}
 		// Its number is given up: the objectives after it take theirs
-		// (slots), and the last place of the goal is dropped.
-		if len(o.Goal.Objectives) < 2 {
-			return nil, false
-		}
+		// (slots), and the last place of the goal is dropped (a goal may
+		// be left without objectives, as Plan allows).
 		return &redone{r: &resolver{}, kind: "objective", vacated: o.Number}, true
 	}
 	for _, ref := range rd.oldRefs {
@@ -541,6 +575,9 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 	case "goal":
 		r.goal(d, f)
 		gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == d.Path })
+		if g := x.renamed[d.Path]; g != nil {
+			gi = slices.Index(p.Goals, g)
+		}
 		if gi < 0 || len(r.p.Goals) != 1 {
 			return nil, false
 		}
@@ -725,7 +762,7 @@ func (x *redoer) splice() *plan.Plan {
 				x.setRefs(&ng.Ref)
 				continue
 			}
-			gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.File == ng.File })
+			gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == ng.Number })
 			ng.Ref.Backlinks = np.Goals[gi].Ref.Backlinks
 			x.adoptGoal(gi, ng)
 		}

@@ -227,11 +227,12 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		{"template edit", "theme only", "reload", func() {
 			l.write("templates/objective.html", strings.Replace(l.read("templates/objective.html"), "{{", "<!-- preview test -->{{", 1))
 		}},
+		{"rename a folder", "documents only", "reload", func() { l.rename("content/goal-4", "content/goal-four") }},
 		{"delete a folder", "documents only", "reload", func() {
 			// Gone at once (moved out of the publication), for the same
 			// reason.
 			gone := filepath.Join(t.TempDir(), "goal-4")
-			if err := os.Rename(filepath.Join(l.dir, "content/goal-4"), gone); err != nil {
+			if err := os.Rename(filepath.Join(l.dir, "content/goal-four"), gone); err != nil {
 				t.Fatal(err)
 			}
 		}},
