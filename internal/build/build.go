@@ -118,10 +118,11 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // stays inside its items (texts, titles, references, figures and the lists
 // of outcomes and activities changed), or whose objectives are renumbered
 // so that every goal stays numbered without a gap, with objectives
-// added, deleted or renamed, a goal added after the last or the last
-// deleted (see resolve.Redoc), and one section added or deleted at most.
-// A folder under content/ among the paths stands for the documents it
-// holds now, or held (folderDocs): a goal's folder created or deleted.
+// added, deleted or renamed, a goal added after the last, the last
+// deleted or one's document renamed (see resolve.Redoc), and one section
+// added or deleted at most. A folder under content/ among the paths
+// stands for the documents it holds now, or held (folderDocs): a goal's
+// folder created, renamed or deleted.
 // Then only the changed documents, and those
 // that refer to an item whose title changed, are read and converted again,
 // and the result is the same as Prepare's. The configuration file may be

@@ -65,7 +65,9 @@ import (
 // A goal may be added after the last, with objectives numbered 1 to n
 // (all new documents, or the last objective of another goal moved there),
 // or the last goal deleted with all its objectives, when nothing else
-// refers to any of their IDs. One goal at most, added or deleted.
+// refers to any of their IDs. One goal at most, added or deleted. A goal's
+// document deleted and one added with the same number (renamed, as when
+// its folder is) is an edit of that goal.
 //
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
