@@ -119,8 +119,8 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // of outcomes and activities changed), or whose objectives are renumbered
 // so that every goal stays numbered without a gap, with objectives
 // added, deleted or renamed, a goal added after the last, the last
-// deleted or one's document renamed (see resolve.Redoc), and one section
-// added or deleted at most. A folder under content/ among the paths
+// deleted or one's document renamed, and sections added, deleted or
+// renamed (see resolve.Redoc). A folder under content/ among the paths
 // stands for the documents it holds now, or held (folderDocs): a goal's
 // folder created, renamed or deleted.
 // Then only the changed documents, and those
@@ -132,8 +132,8 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // images/, or one a figure shows, is copied again. ok is false when the
 // change needs Prepare: another kind of file, a file deleted that is not a
 // document, a goal renumbered, added elsewhere than after the last or
-// deleted that is not the last, more than one section
-// added or deleted, objectives numbered with a gap or a number twice, a
+// deleted that is not the last, an item deleted that another document
+// refers to, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
 // or a file with a problem to report. When the paths are documents whose
 // text is what p was prepared from (saved without a change: an editor that

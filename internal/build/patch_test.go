@@ -267,9 +267,24 @@ func TestPatchTakesNewDocuments(t *testing.T) {
 			{d, "", delta},
 			{"content/goal-1/goal.md", `name: "ONE"`, `name: "FIRST"`},
 		}}, "objectives/1.3/index.html", "Goal 1: FIRST"},
+		{"a section added and another deleted", nil, [][]edit{{{a, "", annex}, {"content/back/conclusion.md", "", ""}}}, "index.html", "Annex"},
+		{"two sections added, one referring to the other", nil, [][]edit{{{a, "", annex}, {"content/back/annex-b.md", "", annexB}}}, "annex/index.html", "Annex B"},
+		{"two sections deleted", []edit{{a, "", annex}, {"content/back/annex-b.md", "", annexB}}, [][]edit{{{a, "", ""}, {"content/back/annex-b.md", "", ""}}},
+			"index.html", "Conclusion"},
+		{"a section's file renamed", []edit{{a, "", annex}}, [][]edit{{{a, "", ""}, {"content/back/appendix.md", "", annex}}}, "goals/1/index.html", "Annex"},
+		{"a section's file renamed, retitled and moved", []edit{{a, "", annex}}, [][]edit{{{a, "", ""},
+			{"content/back/appendix.md", "", strings.NewReplacer(`"Annex"`, `"Appendix"`, "order: 99", "order: 1").Replace(annex)}}}, "goals/1/index.html", "Appendix"},
+		{"a section deleted, the reference to it removed in the same save", []edit{{a, "", annex}, {"content/back/conclusion.md", "In conclusion, see", "In conclusion, see [](ref:annex) and"}},
+			[][]edit{{{a, "", ""}, {"content/back/conclusion.md", "In conclusion, see [](ref:annex) and", "In conclusion, see"}}}, "index.html", "Conclusion"},
+		{"a section's file renamed that others refer to", nil, [][]edit{{{"content/front/foreword.md", "", ""},
+			{"content/front/0-foreword.md", "", string(base["content/front/foreword.md"].Data)}}}, "goals/1/index.html", "Foreword"},
 	}
 	runPatchCases(t, base, cases)
 }
+
+// annexB is a back section of the small publication after annex, which
+// refers to it.
+var annexB = strings.NewReplacer("id: annex", "id: annex-b", `"Annex"`, `"Annex B"`, "order: 99", "order: 100", "See [](ref:goal-1).", "See [](ref:annex).").Replace(annex)
 
 // delta2 is delta without its reference to objective 1.2 and with a second
 // outcome, so that it can take the number 1.2: it then neither refers to
@@ -433,7 +448,9 @@ func TestPatchRefusesRenumbering(t *testing.T) {
 			[]edit{{alpha, "", ""}, num(beta, "1.2", "1.1")}},
 		{"two objectives added at the end", unlinked, []edit{{z, "", strings.Replace(zeta, "1.N", "1.3", 1)}, {d, "", strings.Replace(delta0, `number: "1.3"`, `number: "1.4"`, 1)}}},
 		{"two objectives deleted", append(slices.Clone(unlinked), edit{d, "", delta0}), []edit{{beta, "", ""}, {d, "", ""}}},
-		{"a section added and another deleted", nil, []edit{{"content/back/annex.md", "", annex}, {"content/back/conclusion.md", "", ""}}},
+		{"two sections added with the same id", nil, []edit{{"content/back/annex.md", "", annex}, {"content/back/annex-2.md", "", annex}}},
+		{"a section's file renamed with another id, others referring to it", nil, []edit{{"content/front/foreword.md", "", ""},
+			{"content/front/preface.md", "", strings.Replace(string(base["content/front/foreword.md"].Data), "id: foreword", "id: preface", 1)}}},
 	} {
 		t.Run(c.why, func(t *testing.T) { refusedAfter(t, base, c.start, c.edits) })
 	}
@@ -1219,6 +1236,8 @@ func TestPatchTakesGoals(t *testing.T) {
 			"objectives/3.1/index.html", "Foreword"},
 		{"a goal added, then deleted", nil, [][]edit{eleven, deleted(eleven)}, "objectives/2.1/index.html", "Gamma"},
 		{"the last goal deleted", eleven, [][]edit{deleted(eleven)}, "summary/index.html", "Gamma"},
+		{"the last goal deleted, the reference to it removed in the same save", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:activity-3.1.1)"}),
+			[][]edit{append(deleted(one), edit{"content/front/foreword.md", "[](ref:activity-3.1.1)", "two goals"})}, "foreword/index.html", "two goals"},
 		{"the last goal deleted, with another edit", one, [][]edit{append(deleted(one),
 			edit{"content/goal-2/2.1-gamma.md", `title: "Gamma"`, `title: "Gamma last"`})}, "objectives/1.2/index.html", "Gamma last"},
 		{"the last goal deleted, an objective of the goal before it added", one, [][]edit{append(deleted(one),
@@ -1318,6 +1337,7 @@ func TestPatchRefusesGoals(t *testing.T) {
 		{"the last goal deleted, that another document refers to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:objective-3.1)"}), deleted(one)},
 		{"the last goal deleted, an activity of it referred to", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:activity-3.1.1)"}), deleted(one)},
 		{"a goal deleted that is not the last", one, []edit{{"content/goal-2/goal.md", "", ""}, {"content/goal-2/2.1-gamma.md", "", ""}}},
+		{"a goal added and a section with its ID", nil, append(slices.Clone(one), edit{"content/back/annex.md", "", strings.Replace(annex, "id: annex", "id: goal-3", 1)})},
 		{"a goal's document renamed, with another number", one, []edit{{"content/goal-3/goal.md", "", ""}, {"content/goal-3/intro.md", "", strings.Replace(goalThree, "number: 3", "number: 4", 1)}}},
 	} {
 		t.Run(c.why, func(t *testing.T) { refusedAfter(t, base, c.start, c.edits) })

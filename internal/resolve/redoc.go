@@ -34,10 +34,12 @@ import (
 // or removes the last ID of its list.
 //
 // Documents may also be added (added) or deleted (deleted, the paths of
-// documents gone): one section at most, put in its place or taken out of
-// the list of front or back sections, which no other item may refer to;
-// and objectives (below), so that a document renamed (deleted under one
-// name and added under another) is an edit like any other.
+// documents gone): sections, each put in its place or taken out of the
+// list of front or back sections; a goal and objectives (below). The IDs
+// of an item added must be new, and only the documents read may have
+// referred to an item deleted. A document renamed (deleted under one name
+// and added under another, with the same id or number) is an edit like
+// any other.
 //
 // A section whose order or matter changed is moved to its new place among
 // the front or back sections, and the "Referenced from" lists it is in are
@@ -64,8 +66,8 @@ import (
 //
 // A goal may be added after the last, with objectives numbered 1 to n
 // (all new documents, or the last objective of another goal moved there),
-// or the last goal deleted with all its objectives, when nothing else
-// refers to any of their IDs. One goal at most, added or deleted. A goal's
+// or the last goal deleted with all its objectives. One goal at most,
+// added or deleted. A goal's
 // document deleted and one added with the same number (renamed, as when
 // its folder is) is an edit of that goal.
 //
@@ -75,26 +77,36 @@ import (
 // ok is false when a change may reach further (a goal's number, a goal
 // added elsewhere than after the last or one deleted that is not the last,
 // objectives numbered with a gap or a number twice, a goal with two
-// objectives more or less,
-// an outcome or activity removed whose ID others refer to, more than one
-// section added or deleted) or when a document
+// objectives more or less, an outcome or activity removed whose ID others
+// refer to, an item deleted that a document not read refers to, an ID
+// added twice) or when a document
 // has a problem to report: then resolve the whole project with Plan, which
 // reports it with its position. When ok, the result is what Plan would
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
-	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}, renamed: map[string]*plan.Goal{}}
-	// A goal's document renamed (deleted under one name and added under
-	// another with the same number, as when its folder is renamed) is an
-	// edit of that goal. A goal deleted otherwise is the last; its
-	// objectives go with it (remove).
+	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}, renamed: map[string]*plan.Goal{},
+		renamedSec: map[string]*plan.Section{}, claimed: map[string]bool{}}
+	// A goal's or a section's document renamed (deleted under one name and
+	// added under another with the same number or id, as when its folder
+	// is renamed) is an edit of that goal or section. A goal deleted
+	// otherwise is the last; its objectives go with it (remove).
 	var moved []*load.Doc
+	paired := func(d *load.Doc) bool { return x.renamed[d.Path] != nil || x.renamedSec[d.Path] != nil }
 	for _, path := range deleted {
+		if list, i := findSection(p, path); i >= 0 {
+			sec := (*list)[i]
+			if j := slices.IndexFunc(added, func(d *load.Doc) bool { return !paired(d) && sectionID(d) == sec.Ref.ID }); j >= 0 {
+				x.renamedSec[added[j].Path] = sec
+				moved = append(moved, added[j])
+			}
+			continue
+		}
 		gi := slices.IndexFunc(p.Goals, func(g *plan.Goal) bool { return g.File == path })
 		if gi < 0 {
 			continue
 		}
 		g := p.Goals[gi]
-		if j := slices.IndexFunc(added, func(d *load.Doc) bool { return x.renamed[d.Path] == nil && goalNumber(d) == g.Number }); j >= 0 {
+		if j := slices.IndexFunc(added, func(d *load.Doc) bool { return !paired(d) && goalNumber(d) == g.Number }); j >= 0 {
 			x.renamed[added[j].Path] = g
 			moved = append(moved, added[j])
 			continue
@@ -106,7 +118,7 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 	}
 	// A goal added comes before its objectives, which take their places
 	// in it (place).
-	added = slices.DeleteFunc(slices.Clone(added), func(d *load.Doc) bool { return x.renamed[d.Path] != nil })
+	added = slices.DeleteFunc(slices.Clone(added), paired)
 	slices.SortStableFunc(added, func(a, b *load.Doc) int { return compareBool(goalNumber(a) < 0, goalNumber(b) < 0) })
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
@@ -116,7 +128,12 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		if !ok || !x.follow(rd, read, &queue) {
 			return nil, false
 		}
-		x.byFile[d.Path], x.byFile[x.renamed[d.Path].File] = rd, rd
+		x.byFile[d.Path] = rd
+		if g := x.renamed[d.Path]; g != nil {
+			x.byFile[g.File] = rd
+		} else {
+			x.byFile[x.renamedSec[d.Path].File] = rd
+		}
 		x.order = append(x.order, rd)
 	}
 	for _, d := range added {
@@ -129,7 +146,7 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 	}
 	for _, path := range deleted {
 		if x.byFile[path] != nil {
-			continue // a goal's document renamed
+			continue // a goal's or a section's document renamed
 		}
 		rd, ok := x.remove(path)
 		if !ok {
@@ -164,24 +181,36 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 // goalNumber returns the number d gives, when it says it is a goal's
 // document, or -1.
 func goalNumber(d *load.Doc) int {
-	if d.Meta == nil || d.Meta.Kind != yaml.MappingNode {
+	if metaValue(d, "type") != "goal" {
 		return -1
 	}
-	goal, n := false, -1
-	for i := 0; i+1 < len(d.Meta.Content); i += 2 {
-		switch k, v := d.Meta.Content[i].Value, d.Meta.Content[i+1].Value; k {
-		case "type":
-			goal = v == "goal"
-		case "number":
-			if num, err := strconv.Atoi(v); err == nil {
-				n = num
-			}
-		}
-	}
-	if !goal {
+	n, err := strconv.Atoi(metaValue(d, "number"))
+	if err != nil {
 		return -1
 	}
 	return n
+}
+
+// sectionID returns the id d gives, when it says it is a section's
+// document, or "".
+func sectionID(d *load.Doc) string {
+	if metaValue(d, "type") != "section" {
+		return ""
+	}
+	return metaValue(d, "id")
+}
+
+// metaValue returns the value of the front matter's key, or "".
+func metaValue(d *load.Doc, key string) string {
+	if d.Meta == nil || d.Meta.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(d.Meta.Content); i += 2 {
+		if d.Meta.Content[i].Value == key {
+			return d.Meta.Content[i+1].Value
+		}
+	}
+	return ""
 }
 
 func compareBool(a, b bool) int {
@@ -302,35 +331,40 @@ func (x *redoer) slots() bool {
 			x.order = append(x.order, rd)
 		}
 	}
-	return x.goneWhole()
+	return x.goneUnreferred()
 }
 
-// goneWhole checks that the goal deleted, if any, went with all its
-// objectives, and that nothing else refers to any of them.
-func (x *redoer) goneWhole() bool {
-	g := x.goalGone
-	if g == nil {
-		return true
-	}
-	removed := map[string]bool{}
-	objectives := 0
-	for _, rd := range x.order {
-		if rd.deletedGoal != nil || rd.gone != nil {
-			for _, id := range rd.removed {
-				removed[id] = true
+// goneUnreferred checks that the goal deleted, if any, went with all its
+// objectives, and that only the documents read referred to the items of
+// the documents deleted (sections, a goal and its objectives): those that
+// still do are reported by convert, which finds no target.
+func (x *redoer) goneUnreferred() bool {
+	if g := x.goalGone; g != nil {
+		objectives := 0
+		for _, rd := range x.order {
+			if rd.gone != nil {
+				objectives++
 			}
 		}
-		if rd.gone != nil {
-			objectives++
+		if objectives != len(g.Objectives) {
+			return false // an objective left without its goal: Plan reports it
 		}
 	}
-	if objectives != len(g.Objectives) {
-		return false // an objective left without its goal: Plan reports it
+	read := map[string]bool{}
+	for _, rd := range x.order {
+		for _, ref := range rd.oldRefs {
+			read[ref.ID] = true
+		}
 	}
-	for id := range removed {
-		for _, bl := range x.p.Refs[id].Backlinks {
-			if !removed[bl.From.ID] {
-				return false // Plan reports the references left without a target
+	for _, rd := range x.order {
+		if rd.deletedSec == nil && rd.deletedGoal == nil && rd.gone == nil {
+			continue
+		}
+		for _, id := range rd.removed {
+			for _, bl := range x.p.Refs[id].Backlinks {
+				if !read[bl.From.ID] {
+					return false // Plan reports the references left without a target
+				}
 			}
 		}
 	}
@@ -339,14 +373,13 @@ func (x *redoer) goneWhole() bool {
 
 // redoer is the state of one Redoc.
 type redoer struct {
-	p        *plan.Plan
-	opts     Options
-	byFile   map[string]*redone
-	sections int                  // sections added or deleted: one at most
-	order    []*redone            // as read
-	refs     map[string]*plan.Ref // np's Refs
-	cloned   bool                 // refs is not p's: titles or references changed
-	mine     map[string]*redone   // the items of the documents read, by ID, before and now
+	p      *plan.Plan
+	opts   Options
+	byFile map[string]*redone
+	order  []*redone            // as read
+	refs   map[string]*plan.Ref // np's Refs
+	cloned bool                 // refs is not p's: titles or references changed
+	mine   map[string]*redone   // the items of the documents read, by ID, before and now
 	// relinked are the IDs whose "Referenced from" lists change: the
 	// documents read refer to them otherwise than before.
 	relinked map[string]bool
@@ -357,8 +390,12 @@ type redoer struct {
 	// and not both.
 	goalAdded, goalGone *plan.Goal
 	// renamed maps the path of a goal's document added to the goal whose
-	// document it replaces, deleted in the same change.
-	renamed map[string]*plan.Goal
+	// document it replaces, deleted in the same change; renamedSec, the
+	// path of a section's document to its section.
+	renamed    map[string]*plan.Goal
+	renamedSec map[string]*plan.Section
+	// claimed are the IDs and pages of the items added so far (fresh).
+	claimed map[string]bool
 }
 
 // redone is one document read alone, with what its items were and are.
@@ -414,9 +451,6 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 		return rd, x.fresh(rd.newRefs)
 	}
 	if kind == "section" {
-		if x.sections++; x.sections > 1 {
-			return nil, false
-		}
 		r.section(d, f)
 		news := append(r.p.Front, r.p.Back...)
 		if len(news) != 1 || len(r.errs) > 0 {
@@ -489,10 +523,14 @@ func (x *redoer) keepsReferred(rd *redone) bool {
 }
 
 // fresh reports whether the IDs of refs and the page of the first are new
-// to the plan.
+// to the plan and to the items added before, and claims them.
 func (x *redoer) fresh(refs []*plan.Ref) bool {
+	page := "page " + refs[0].Page
+	if x.claimed[page] {
+		return false
+	}
 	for _, ref := range refs {
-		if x.p.Refs[ref.ID] != nil {
+		if x.p.Refs[ref.ID] != nil || x.claimed[ref.ID] {
 			return false
 		}
 	}
@@ -501,48 +539,40 @@ func (x *redoer) fresh(refs []*plan.Ref) bool {
 			return false
 		}
 	}
+	x.claimed[page] = true
+	for _, ref := range refs {
+		x.claimed[ref.ID] = true
+	}
 	return true
 }
 
-// remove checks that the document at path, now gone, defined a section
-// that no other item refers to, or an objective that was not the only one
-// of its goal, whose number it then vacates (slots).
+// remove checks that the document at path, now gone, defined a section,
+// the goal deleted (goalGone) or one of its objectives, whose IDs go
+// (nothing but the documents read may refer to them: goneUnreferred), or
+// an objective of another goal, whose number it then vacates (slots).
 func (x *redoer) remove(path string) (*redone, bool) {
-	var rd *redone
 	if list, i := findSection(x.p, path); i >= 0 {
-		if x.sections++; x.sections > 1 {
-			return nil, false
-		}
 		s := (*list)[i]
-		rd = &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}}
-	} else if g := x.goalGone; g != nil && g.File == path {
-		// Its objectives go with it; nothing else may refer to either
-		// (slots).
+		return &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}, removed: []string{s.Ref.ID}}, true
+	}
+	if g := x.goalGone; g != nil && g.File == path {
 		return &redone{r: &resolver{}, kind: "goal", deletedGoal: g, oldRefs: []*plan.Ref{&g.Ref}, removed: []string{g.Ref.ID}}, true
-	} else {
-		o := findObjective(x.p, path)
-		if o == nil {
-			return nil, false
-		}
-		if g := x.goalGone; g != nil && o.Goal.Number == g.Number {
-			rd := &redone{r: &resolver{}, kind: "objective", gone: o, oldRefs: itemRefs(o)}
-			for _, ref := range rd.oldRefs {
-				rd.removed = append(rd.removed, ref.ID)
-			}
-			return rd, true
-		}
-		// Its number is given up: the objectives after it take theirs
-		// (slots), and the last place of the goal is dropped (a goal may
-		// be left without objectives, as Plan allows).
-		return &redone{r: &resolver{}, kind: "objective", vacated: o.Number}, true
 	}
-	for _, ref := range rd.oldRefs {
-		if len(ref.Backlinks) > 0 {
-			return nil, false
-		}
-		rd.removed = append(rd.removed, ref.ID)
+	o := findObjective(x.p, path)
+	if o == nil {
+		return nil, false
 	}
-	return rd, true
+	if g := x.goalGone; g != nil && o.Goal.Number == g.Number {
+		rd := &redone{r: &resolver{}, kind: "objective", gone: o, oldRefs: itemRefs(o)}
+		for _, ref := range rd.oldRefs {
+			rd.removed = append(rd.removed, ref.ID)
+		}
+		return rd, true
+	}
+	// Its number is given up: the objectives after it take theirs
+	// (slots), and the last place of the goal is dropped (a goal may be
+	// left without objectives, as Plan allows).
+	return &redone{r: &resolver{}, kind: "objective", vacated: o.Number}, true
 }
 
 // resolver returns a resolver for one document read alone, with the
@@ -567,6 +597,9 @@ func (x *redoer) alone(d *load.Doc) (*redone, bool) {
 	case "section":
 		r.section(d, f)
 		list, i := findSection(p, d.Path)
+		if sec := x.renamedSec[d.Path]; sec != nil {
+			list, i = findSection(p, sec.File)
+		}
 		news := append(r.p.Front, r.p.Back...)
 		if i < 0 || len(news) != 1 {
 			return nil, false
@@ -813,7 +846,7 @@ func (x *redoer) splice() *plan.Plan {
 			}
 		case rd.sec != nil:
 			ns := rd.sec
-			list, i := findSection(np, ns.File)
+			list, i := sectionWithID(np, ns.Ref.ID) // its file may be another (renamed)
 			ns.Ref.Backlinks = (*list)[i].Ref.Backlinks
 			if rd.moved {
 				*list = slices.Delete(*list, i, i+1)
@@ -1163,6 +1196,17 @@ func readingOrder(p *plan.Plan, wanted map[string]bool) map[string]int {
 func findSection(p *plan.Plan, file string) (*[]*plan.Section, int) {
 	for _, list := range []*[]*plan.Section{&p.Front, &p.Back} {
 		if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.File == file }); i >= 0 {
+			return list, i
+		}
+	}
+	return &p.Front, -1
+}
+
+// sectionWithID returns the list holding the section id, and its index
+// there (-1 when there is none).
+func sectionWithID(p *plan.Plan, id string) (*[]*plan.Section, int) {
+	for _, list := range []*[]*plan.Section{&p.Front, &p.Back} {
+		if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.Ref.ID == id }); i >= 0 {
 			return list, i
 		}
 	}
