@@ -69,8 +69,12 @@ type Doc struct {
 	Body       []byte
 	BodyOffset int
 	// front is the front matter's YAML text while it waits to be parsed
-	// (DirDeferred, ParseMeta).
-	front []byte
+	// (DirDeferred, ParseMeta); frontEnd is where it ends in Src. With
+	// kept, Src stays as long as the document, and Meta's strings are cut
+	// from it rather than from a copy (ParseMeta).
+	front    []byte
+	frontEnd int
+	kept     bool
 	// bodyLine and bodyCol are the file position of the body's first
 	// byte, once DropFront let Src go.
 	bodyLine, bodyCol int
@@ -95,6 +99,20 @@ func (d *Doc) ReleaseMeta() {
 		arenas.Put(d.arena)
 		d.arena = nil
 	}
+}
+
+// ForgetMeta lets go of the parsed front matter, as ReleaseMeta does, but
+// keeps its text, so that the next ParseMeta parses it again: for a
+// program that keeps documents between loads (the preview) and reads their
+// front matter only when it resolves the whole publication again, which
+// need not hold every document's tree, several times the size of its text,
+// in between. It does nothing to a document whose text DropFront let go.
+func (d *Doc) ForgetMeta() {
+	if d.Meta == nil || d.Src == nil || d.frontEnd == 0 {
+		return
+	}
+	d.ReleaseMeta()
+	d.front = d.Src[frontStart:d.frontEnd:d.frontEnd]
 }
 
 // DropFront lets go of the document's text before its body, the front
@@ -145,7 +163,11 @@ func (d *Doc) ParseMeta() *diag.Error {
 		return nil
 	}
 	a := arenas.Get().(*yamlblock.Arena)
-	meta, err := yamlblock.DocumentIn(d.front, a)
+	parse := yamlblock.DocumentIn
+	if d.kept {
+		parse = yamlblock.DocumentShared
+	}
+	meta, err := parse(d.front, a)
 	d.front = nil
 	if err != nil || meta == nil {
 		arenas.Put(a)
@@ -532,7 +554,7 @@ func parse(name string, src []byte, deferMeta bool) (*Doc, *diag.Error) {
 		return nil, &diag.Error{Pos: diag.Pos{File: name, Line: 1, Col: 1}, Msg: "missing front matter",
 			Hint: "start the file with a line \"---\", the YAML keys (type: ...), and another line \"---\""}
 	}
-	start := 4
+	start := frontStart
 	end := -1
 	for i := start; i < len(src); {
 		nl := bytes.IndexByte(src[i:], '\n')
@@ -555,15 +577,23 @@ func parse(name string, src []byte, deferMeta bool) (*Doc, *diag.Error) {
 			Hint: "add a line \"---\" after the last front-matter key"}
 	}
 	d.MetaLine = 1
-	d.front = src[start:end:end]
+	d.front, d.frontEnd = src[start:end:end], end
 	if deferMeta {
 		return d, nil
 	}
+	// Parsed now, the document keeps its text: the strings of its front
+	// matter may be cut from it, and are the same strings when ForgetMeta
+	// lets ParseMeta parse it again (resolve.Cache knows texts by where
+	// their bytes are).
+	d.kept = true
 	if e := d.ParseMeta(); e != nil {
 		return nil, e
 	}
 	return d, nil
 }
+
+// frontStart is where the front matter starts, after the line "---".
+const frontStart = 4
 
 // errNotRegular is returned for named pipes, sockets and devices.
 var errNotRegular = errors.New("not a regular file")

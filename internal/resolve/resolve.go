@@ -294,6 +294,11 @@ func readDoc(d *load.Doc, opts Options, release bool) docRead {
 	rd.obj, rd.numPos = r.document(d)
 	if release {
 		d.ReleaseMeta() // everything the plan needs of it is read
+	} else if opts.Cache != nil {
+		// The preview keeps the document for the next resolution, which
+		// parses its front matter again: a patch reads the documents it
+		// needs anew.
+		d.ForgetMeta()
 	}
 	rd.errs, rd.events, rd.work = r.errs, slices.Clone(r.events), slices.Clone(r.work)
 	switch {

@@ -43,6 +43,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -90,7 +91,11 @@ type Arena struct {
 // ParseIn is Parse with the nodes in a, when a is not nil: the tree it
 // returns is valid until a is used again, and its strings, which share one
 // copy of src, stay valid after that.
-func ParseIn(src []byte, a *Arena) (n *yaml.Node, ok bool) {
+func ParseIn(src []byte, a *Arena) (n *yaml.Node, ok bool) { return parseIn(src, a, false) }
+
+// parseIn is ParseIn; with shared, the strings of the tree are cut from
+// src itself, which the caller never modifies, rather than from a copy.
+func parseIn(src []byte, a *Arena, shared bool) (n *yaml.Node, ok bool) {
 	if !check(src) {
 		return nil, false
 	}
@@ -109,8 +114,12 @@ func ParseIn(src []byte, a *Arena) (n *yaml.Node, ok bool) {
 	} else {
 		nodes, ptrs = make([]yaml.Node, 0, bound), make([]*yaml.Node, 2*bound)
 	}
+	text := string(src)
+	if shared && len(src) > 0 {
+		text = unsafe.String(&src[0], len(src))
+	}
 	p := parser{
-		s:     string(src),
+		s:     text,
 		nodes: nodes,
 		ptrs:  ptrs[:0:bound],
 		kids:  ptrs[bound:bound],
@@ -141,8 +150,16 @@ func Document(src []byte) (*yaml.Node, error) { return DocumentIn(src, nil) }
 
 // DocumentIn is Document with the nodes in a when Parse reads src (see
 // ParseIn); a may be nil.
-func DocumentIn(src []byte, a *Arena) (*yaml.Node, error) {
-	if n, ok := ParseIn(src, a); ok {
+func DocumentIn(src []byte, a *Arena) (*yaml.Node, error) { return documentIn(src, a, false) }
+
+// DocumentShared is DocumentIn for a src that its caller keeps and never
+// modifies: when Parse reads it, the strings of the tree are cut from src
+// itself, so that parsing the same bytes again gives the same strings, at
+// the same addresses (yaml.v3 copies them).
+func DocumentShared(src []byte, a *Arena) (*yaml.Node, error) { return documentIn(src, a, true) }
+
+func documentIn(src []byte, a *Arena, shared bool) (*yaml.Node, error) {
+	if n, ok := parseIn(src, a, shared); ok {
 		return n, nil
 	}
 	return decodeV3(src)
