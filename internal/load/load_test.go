@@ -15,6 +15,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unsafe"
 
 	"github.com/stratpub/stratpub/internal/diag"
 )
@@ -383,5 +384,52 @@ func TestDropFrontKeepsPositions(t *testing.T) {
 				t.Fatalf("%s: byte %d of the body at %s after DropFront, %s before", name, off, got, want[off])
 			}
 		}
+	}
+}
+
+// TestForgetMeta checks that a document read whole lets its front matter
+// tree go and parses it again from its text, with the same values at the
+// same addresses (the strings are cut from the document's text), and that
+// a document whose front matter was deferred keeps copying (its text may
+// go, DropFront).
+func TestForgetMeta(t *testing.T) {
+	src := []byte("---\ntype: objective\ntitle: \"Alpha\"\noutcomes:\n  - \"Alpha happens.\"\n---\nBody.\n")
+	d, err := Parse("content/a.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := func() string {
+		t.Helper()
+		if d.Meta == nil || len(d.Meta.Content) < 4 {
+			t.Fatalf("no front matter: %v", d.Meta)
+		}
+		return d.Meta.Content[3].Value
+	}
+	before := title()
+	d.ForgetMeta()
+	if d.Meta != nil {
+		t.Fatal("ForgetMeta kept the tree")
+	}
+	if err := d.ParseMeta(); err != nil {
+		t.Fatal(err)
+	}
+	after := title()
+	if after != "Alpha" || unsafe.StringData(after) != unsafe.StringData(before) {
+		t.Errorf("parsed again: %q at %p, before %q at %p", after, unsafe.StringData(after), before, unsafe.StringData(before))
+	}
+	if !bytes.Contains(d.Src, []byte(after)) || unsafe.StringData(after) != &d.Src[bytes.Index(d.Src, []byte("Alpha"))] {
+		t.Errorf("the title is not cut from the document's text")
+	}
+	// Deferred (a build): the strings are a copy, so that Src can go.
+	dd, err := parse("content/a.md", bytes.Clone(src), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dd.ParseMeta(); err != nil {
+		t.Fatal(err)
+	}
+	v := dd.Meta.Content[3].Value
+	if unsafe.StringData(v) == &dd.Src[bytes.Index(dd.Src, []byte("Alpha"))] {
+		t.Errorf("a deferred document's strings point into its text")
 	}
 }
