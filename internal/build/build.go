@@ -118,8 +118,8 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // stays inside its items (texts, titles, references, figures and the lists
 // of outcomes and activities changed), or whose objectives are renumbered
 // so that every goal stays numbered without a gap, with objectives
-// added, deleted or renamed, a goal added after the last, the last
-// deleted or one's document renamed, and sections added, deleted or
+// added, deleted or renamed, goals added after the last, the last ones
+// deleted or a goal's document renamed, and sections added, deleted or
 // renamed (see resolve.Redoc). A folder under content/ among the paths
 // stands for the documents it holds now, or held (folderDocs): a goal's
 // folder created, renamed or deleted.

@@ -12,8 +12,9 @@ import (
 )
 
 // TestPatchFoldersAtRandom makes random sequences of the changes a goal's
-// or a section's folder brings — a goal added after the last with a few
-// objectives, the last goal deleted, a goal's folder renamed, sections
+// or a section's folder brings — one or two goals added after the last
+// with a few objectives, the last one or two deleted, a goal's folder
+// renamed, sections
 // added, deleted and renamed, several at once — each with references
 // among the new and old items, and a title changed now and then, as the
 // watcher reports them (the folder's path, and sometimes its files). After
@@ -49,31 +50,34 @@ func TestPatchFoldersAtRandom(t *testing.T) {
 			}
 			last := len(folders)
 			ref := func() string { return targets[rng.IntN(len(targets))] }
-			switch op := rng.IntN(6); op {
-			case 0, 1: // a goal added after the last, with 0 to 3 objectives
-				g := last + 1
-				made++
-				dir := fmt.Sprintf("content/g%d-%d", g, made)
-				next[dir+"/goal.md"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntype: goal\nnumber: %d\nname: \"G%d\"\nstatement: \"Goal %d.\"\n---\nSee [](ref:%s).\n", g, made, g, ref()))}
-				k := rng.IntN(4)
-				for i := 1; i <= k; i++ {
-					to := ref()
-					if i > 1 && rng.IntN(2) == 0 {
-						to = fmt.Sprintf("objective-%d.%d", g, i-1)
+			switch op := rng.IntN(7); op {
+			case 0, 1: // a goal added after the last, with 0 to 3 objectives, or two
+				for g := last + 1; g <= last+1+rng.IntN(2); g++ {
+					made++
+					dir := fmt.Sprintf("content/g%d-%d", g, made)
+					next[dir+"/goal.md"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntype: goal\nnumber: %d\nname: \"G%d\"\nstatement: \"Goal %d.\"\n---\nSee [](ref:%s).\n", g, made, g, ref()))}
+					k := rng.IntN(4)
+					for i := 1; i <= k; i++ {
+						to := ref()
+						if i > 1 && rng.IntN(2) == 0 {
+							to = fmt.Sprintf("objective-%d.%d", g, i-1)
+						}
+						next[fmt.Sprintf("%s/%d.%d-o.md", dir, g, i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntype: objective\nnumber: \"%d.%d\"\ntitle: \"O%d\"\nstatement: \"Do %d.%d.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Act.\"\n---\nSee [](ref:%s).\n", g, i, made, g, i, to))}
 					}
-					next[fmt.Sprintf("%s/%d.%d-o.md", dir, g, i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntype: objective\nnumber: \"%d.%d\"\ntitle: \"O%d\"\nstatement: \"Do %d.%d.\"\noutcomes:\n  - \"Done.\"\nactivities:\n  - \"Act.\"\n---\nSee [](ref:%s).\n", g, i, made, g, i, to))}
+					paths = append(paths, dir)
+					what += fmt.Sprintf("goal %d added with %d objectives; ", g, k)
 				}
-				paths = append(paths, dir)
-				what = fmt.Sprintf("goal %d added with %d objectives", g, k)
-			case 2: // the last goal deleted
-				dir := folders[last]
-				for p := range next {
-					if strings.HasPrefix(p, dir+"/") {
-						delete(next, p)
+			case 2, 6: // the last goal deleted, or the last two
+				for g := last; g > 0 && g >= last-rng.IntN(2); g-- {
+					dir := folders[g]
+					for p := range next {
+						if strings.HasPrefix(p, dir+"/") {
+							delete(next, p)
+						}
 					}
+					paths = append(paths, dir)
+					what += fmt.Sprintf("goal %d deleted; ", g)
 				}
-				paths = append(paths, dir)
-				what = fmt.Sprintf("goal %d deleted", last)
 			case 3: // a goal's folder renamed
 				g := 1 + rng.IntN(last)
 				dir := folders[g]

@@ -1207,6 +1207,29 @@ func deleted(edits []edit) []edit {
 	return out
 }
 
+// unreferred returns edits that write the files of edits, goalThree and
+// its objectives, without their references to the goal or to the goal
+// before it, so that it can go without leaving a reference behind.
+func unreferred(edits []edit) []edit {
+	out := slices.Clone(edits)
+	for i := range out {
+		out[i].new = strings.NewReplacer("[](ref:goal-3)", "goal three", "[](ref:goal-2)", "goal two").Replace(out[i].new)
+	}
+	return out
+}
+
+// renumbered returns edits that write the files of edits, a goal numbered
+// from and its objectives (under content/goal-3/), as goal to's, in its
+// folder content/goal-to/.
+func renumbered(edits []edit, from, to string) []edit {
+	out := slices.Clone(edits)
+	for i := range out {
+		out[i].path = strings.Replace(out[i].path, "goal-3", "goal-"+to, 1)
+		out[i].new = strings.NewReplacer("number: "+from, "number: "+to, `number: "`+from+".", `number: "`+to+".").Replace(out[i].new)
+	}
+	return out
+}
+
 // moved returns edits that write the files of edits under another folder
 // name, from for to.
 func moved(edits []edit, from, to string) []edit {
@@ -1238,6 +1261,11 @@ func TestPatchTakesGoals(t *testing.T) {
 		{"the last goal deleted", eleven, [][]edit{deleted(eleven)}, "summary/index.html", "Gamma"},
 		{"the last goal deleted, the reference to it removed in the same save", append(slices.Clone(one), edit{"content/front/foreword.md", "two goals", "[](ref:activity-3.1.1)"}),
 			[][]edit{append(deleted(one), edit{"content/front/foreword.md", "[](ref:activity-3.1.1)", "two goals"})}, "foreword/index.html", "two goals"},
+		{"two goals added, one referring to the other", nil, [][]edit{append(slices.Clone(one),
+			renumbered([]edit{one[0], {one[1].path, "", strings.Replace(one[1].new, "[](ref:goal-3)", "[](ref:objective-3.1)", 1)}}, "3", "4")...)},
+			"objectives/3.1/index.html", "Objective 4.1"},
+		{"the last two goals deleted", append(slices.Clone(one), renumbered(one, "3", "4")...),
+			[][]edit{append(deleted(one), deleted(renumbered(one, "3", "4"))...)}, "objectives/2.1/index.html", "Gamma"},
 		{"the last goal deleted, with another edit", one, [][]edit{append(deleted(one),
 			edit{"content/goal-2/2.1-gamma.md", `title: "Gamma"`, `title: "Gamma last"`})}, "objectives/1.2/index.html", "Gamma last"},
 		{"the last goal deleted, an objective of the goal before it added", one, [][]edit{append(deleted(one),
@@ -1313,14 +1341,6 @@ func TestPatchTakesGoalFolders(t *testing.T) {
 func TestPatchRefusesGoals(t *testing.T) {
 	base, _ := smallFS(t)
 	one, two := goalThreeWith(1), goalThreeWith(2)
-	renumbered := func(edits []edit, from, to string) []edit {
-		out := slices.Clone(edits)
-		for i := range out {
-			out[i].path = strings.Replace(out[i].path, "goal-3", "goal-"+to, 1)
-			out[i].new = strings.NewReplacer("number: "+from, "number: "+to, `number: "`+from+".", `number: "`+to+".").Replace(out[i].new)
-		}
-		return out
-	}
 	for _, c := range []struct {
 		why   string
 		start []edit
@@ -1328,7 +1348,11 @@ func TestPatchRefusesGoals(t *testing.T) {
 	}{
 		{"a goal added with a gap", nil, renumbered(one, "3", "4")},
 		{"a goal added with a number taken", nil, renumbered(one, "3", "2")},
-		{"two goals added", nil, append(slices.Clone(one), renumbered(one, "3", "4")...)},
+		{"two goals added with a gap", nil, append(slices.Clone(one), renumbered(one, "3", "5")...)},
+		{"a goal added and the last deleted", one, append(deleted(one), renumbered(one, "3", "4")...)},
+		{"two goals deleted, not the last two", append(slices.Clone(one), renumbered(one, "3", "4")...),
+			append(deleted(renumbered(one, "3", "4")), edit{"content/goal-2/goal.md", "", ""}, edit{"content/goal-2/2.1-gamma.md", "", ""})},
+		{"a goal deleted before the last, nothing referring to it", append(unreferred(one), renumbered(unreferred(one), "3", "4")...), deleted(one)},
 		{"a goal added, its objectives with a gap", nil, []edit{two[0], two[2]}},
 		{"a goal added, an objective numbered under no goal", nil, append(slices.Clone(one), renumbered(one[1:], "3", "4")...)},
 		{"a goal added that refers to nothing", nil, []edit{{"content/goal-3/goal.md", "", strings.Replace(goalThree, "ref:goal-2", "ref:goal-9", 1)}}},

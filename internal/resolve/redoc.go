@@ -64,12 +64,12 @@ import (
 // is copied with one less, and nothing may refer to its IDs. A goal gains
 // or loses one objective at most.
 //
-// A goal may be added after the last, with objectives numbered 1 to n
-// (all new documents, or the last objective of another goal moved there),
-// or the last goal deleted with all its objectives. One goal at most,
-// added or deleted. A goal's
-// document deleted and one added with the same number (renamed, as when
-// its folder is) is an edit of that goal.
+// Goals may be added after the last, numbered one after the other, each
+// with objectives numbered 1 to n (new documents, or the last objective of
+// another goal moved there), or the last goals deleted with all their
+// objectives; not both in one change. A goal's document deleted and one
+// added with the same number (renamed, as when its folder is) is an edit
+// of that goal.
 //
 // The caller copies the images the new plan shows (Redoc checks that they
 // exist, as Plan does).
@@ -85,7 +85,8 @@ import (
 // return for the changed project; p is not modified.
 func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(path string) (*load.Doc, bool), opts Options) (np *plan.Plan, ok bool) {
 	x := &redoer{p: p, opts: opts, byFile: map[string]*redone{}, renamed: map[string]*plan.Goal{},
-		renamedSec: map[string]*plan.Section{}, claimed: map[string]bool{}}
+		renamedSec: map[string]*plan.Section{}, claimed: map[string]bool{},
+		goalsAdded: map[int]*plan.Goal{}, goalsGone: map[int]*plan.Goal{}}
 	// A goal's or a section's document renamed (deleted under one name and
 	// added under another with the same number or id, as when its folder
 	// is renamed) is an edit of that goal or section. A goal deleted
@@ -111,10 +112,13 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 			moved = append(moved, added[j])
 			continue
 		}
-		if x.goalGone != nil || gi != len(p.Goals)-1 {
+		x.goalsGone[g.Number] = g
+	}
+	// Goals deleted are the last ones.
+	for n := len(p.Goals) - len(x.goalsGone) + 1; n <= len(p.Goals); n++ {
+		if x.goalsGone[n] == nil {
 			return nil, false
 		}
-		x.goalGone = g
 	}
 	// A goal added comes before its objectives, which take their places
 	// in it (place).
@@ -143,6 +147,12 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 		}
 		x.byFile[d.Path] = rd
 		x.order = append(x.order, rd)
+	}
+	// Goals added come after the last, one after the other.
+	for n := len(p.Goals) + 1; n <= len(p.Goals)+len(x.goalsAdded); n++ {
+		if x.goalsAdded[n] == nil {
+			return nil, false
+		}
 	}
 	for _, path := range deleted {
 		if x.byFile[path] != nil {
@@ -291,8 +301,8 @@ func (x *redoer) slots() bool {
 	for _, gn := range goals {
 		gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.Number == gn })
 		if gi < 0 {
-			// The goal added: its objectives are all new, numbered 1 to n.
-			if x.goalAdded == nil || gn != x.goalAdded.Number || len(vacated[gn]) > 0 {
+			// A goal added: its objectives are all new, numbered 1 to n.
+			if x.goalsAdded[gn] == nil || len(vacated[gn]) > 0 {
 				return false
 			}
 			for n := 1; n <= len(taken[gn]); n++ {
@@ -302,7 +312,7 @@ func (x *redoer) slots() bool {
 			}
 			continue
 		}
-		if x.goalGone != nil && gn == x.goalGone.Number {
+		if x.goalsGone[gn] != nil {
 			return false // an objective of the goal deleted renumbered, or one numbered under it
 		}
 		goal := x.p.Goals[gi]
@@ -334,21 +344,22 @@ func (x *redoer) slots() bool {
 	return x.goneUnreferred()
 }
 
-// goneUnreferred checks that the goal deleted, if any, went with all its
-// objectives, and that only the documents read referred to the items of
-// the documents deleted (sections, a goal and its objectives): those that
-// still do are reported by convert, which finds no target.
+// goneUnreferred checks that the goals deleted, if any, went with all
+// their objectives, and that only the documents read referred to the items
+// of the documents deleted (sections, goals and their objectives): those
+// that still do are reported by convert, which finds no target.
 func (x *redoer) goneUnreferred() bool {
-	if g := x.goalGone; g != nil {
-		objectives := 0
-		for _, rd := range x.order {
-			if rd.gone != nil {
-				objectives++
-			}
+	objectives, gone := 0, 0
+	for _, g := range x.goalsGone {
+		objectives += len(g.Objectives)
+	}
+	for _, rd := range x.order {
+		if rd.gone != nil {
+			gone++
 		}
-		if objectives != len(g.Objectives) {
-			return false // an objective left without its goal: Plan reports it
-		}
+	}
+	if gone != objectives {
+		return false // an objective left without its goal: Plan reports it
 	}
 	read := map[string]bool{}
 	for _, rd := range x.order {
@@ -385,10 +396,10 @@ type redoer struct {
 	relinked map[string]bool
 	np       *plan.Plan
 	own      map[any]bool // the objects np does not share with p
-	// goalAdded is the goal of a document added, after the last one;
-	// goalGone the last goal, whose document is deleted. One at most,
-	// and not both.
-	goalAdded, goalGone *plan.Goal
+	// goalsAdded are the goals of documents added, after the last one, by
+	// number; goalsGone the last goals, whose documents are deleted. Not
+	// both in one change.
+	goalsAdded, goalsGone map[int]*plan.Goal
 	// renamed maps the path of a goal's document added to the goal whose
 	// document it replaces, deleted in the same change; renamedSec, the
 	// path of a section's document to its section.
@@ -421,8 +432,8 @@ type redone struct {
 	moved       bool            // sec has another order or matter: another place in reading order
 	deleted     *plan.Objective // the last objective of a goal, dropped (slots)
 	deletedSec  *plan.Section   // the section of a document gone
-	deletedGoal *plan.Goal      // the goal of a document gone (goalGone)
-	gone        *plan.Objective // an objective of goalGone, gone with it
+	deletedGoal *plan.Goal      // the goal of a document gone (goalsGone)
+	gone        *plan.Objective // an objective of a goal gone, gone with it
 }
 
 // add reads d, a new document, and checks that it is a section that adds
@@ -437,16 +448,17 @@ func (x *redoer) add(d *load.Doc) (*redone, bool) {
 	}
 	f.what = kind
 	if kind == "goal" {
-		// After the last goal, and one at most.
+		// After the last goal (Redoc checks that the goals added follow
+		// each other).
 		r.goal(d, f)
-		if len(r.p.Goals) != 1 || len(r.errs) > 0 || x.goalAdded != nil || x.goalGone != nil {
+		if len(r.p.Goals) != 1 || len(r.errs) > 0 || len(x.goalsGone) > 0 {
 			return nil, false
 		}
 		ng := r.p.Goals[0]
-		if ng.Number != len(x.p.Goals)+1 {
+		if ng.Number <= len(x.p.Goals) || x.goalsAdded[ng.Number] != nil {
 			return nil, false
 		}
-		x.goalAdded = ng
+		x.goalsAdded[ng.Number] = ng
 		rd := &redone{r: r, kind: kind, goal: ng, added: true, newRefs: []*plan.Ref{&ng.Ref}}
 		return rd, x.fresh(rd.newRefs)
 	}
@@ -485,7 +497,7 @@ func (x *redoer) place(rd *redone) bool {
 	if gi < 0 {
 		// An objective of the goal added: new, like its goal (slots
 		// checks that the goal's numbers follow each other).
-		if x.goalAdded == nil || gn != x.goalAdded.Number {
+		if x.goalsAdded[gn] == nil {
 			return false
 		}
 		rd.added = true
@@ -547,7 +559,7 @@ func (x *redoer) fresh(refs []*plan.Ref) bool {
 }
 
 // remove checks that the document at path, now gone, defined a section,
-// the goal deleted (goalGone) or one of its objectives, whose IDs go
+// a goal deleted (goalsGone) or one of its objectives, whose IDs go
 // (nothing but the documents read may refer to them: goneUnreferred), or
 // an objective of another goal, whose number it then vacates (slots).
 func (x *redoer) remove(path string) (*redone, bool) {
@@ -555,14 +567,15 @@ func (x *redoer) remove(path string) (*redone, bool) {
 		s := (*list)[i]
 		return &redone{r: &resolver{}, kind: "section", deletedSec: s, oldRefs: []*plan.Ref{&s.Ref}, removed: []string{s.Ref.ID}}, true
 	}
-	if g := x.goalGone; g != nil && g.File == path {
+	if gi := slices.IndexFunc(x.p.Goals, func(g *plan.Goal) bool { return g.File == path }); gi >= 0 && x.goalsGone[x.p.Goals[gi].Number] != nil {
+		g := x.p.Goals[gi]
 		return &redone{r: &resolver{}, kind: "goal", deletedGoal: g, oldRefs: []*plan.Ref{&g.Ref}, removed: []string{g.Ref.ID}}, true
 	}
 	o := findObjective(x.p, path)
 	if o == nil {
 		return nil, false
 	}
-	if g := x.goalGone; g != nil && o.Goal.Number == g.Number {
+	if x.goalsGone[o.Goal.Number] != nil {
 		rd := &redone{r: &resolver{}, kind: "objective", gone: o, oldRefs: itemRefs(o)}
 		for _, ref := range rd.oldRefs {
 			rd.removed = append(rd.removed, ref.ID)
@@ -792,15 +805,18 @@ func (x *redoer) splice() *plan.Plan {
 	for _, rd := range x.order {
 		if ng := rd.goal; ng != nil {
 			if rd.added {
-				np.Goals = append(np.Goals, ng) // after the last
-				x.own[ng] = true
-				x.setRefs(&ng.Ref)
-				continue
+				continue // below, in order
 			}
 			gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == ng.Number })
 			ng.Ref.Backlinks = np.Goals[gi].Ref.Backlinks
 			x.adoptGoal(gi, ng)
 		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(x.goalsAdded)) {
+		ng := x.goalsAdded[n]
+		np.Goals = append(np.Goals, ng) // after the last
+		x.own[ng] = true
+		x.setRefs(&ng.Ref)
 	}
 	for _, rd := range x.order {
 		switch {
@@ -935,7 +951,7 @@ func (x *redoer) splice() *plan.Plan {
 	}
 	// The IDs of a goal deleted and its objectives are gone for good,
 	// whatever copied them on the way.
-	if x.cloned && x.goalGone != nil {
+	if x.cloned && len(x.goalsGone) > 0 {
 		for _, rd := range x.order {
 			if rd.deletedGoal != nil || rd.gone != nil {
 				for _, id := range rd.removed {
