@@ -488,7 +488,11 @@ func objectivesFrom(target string, orig []byte) (files []string, was, next [][]b
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	byNumber := map[int]string{}
+	type objective struct {
+		path string
+		text []byte
+	}
+	byNumber := map[int]objective{}
 	for _, e := range entries {
 		p := filepath.Join(filepath.Dir(target), e.Name())
 		if !strings.HasSuffix(e.Name(), ".md") {
@@ -500,17 +504,14 @@ func objectivesFrom(target string, orig []byte) (files []string, was, next [][]b
 		}
 		if om := num.FindSubmatch(b); om != nil && string(om[1]) == string(m[1]) {
 			if n, _ := strconv.Atoi(string(om[2])); n >= from {
-				byNumber[n] = p
+				byNumber[n] = objective{p, b}
 			}
 		}
 	}
-	for n := from; byNumber[n] != ""; n++ {
-		b, err := os.ReadFile(byNumber[n])
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		files, was = append(files, byNumber[n]), append(was, b)
-		next = append(next, num.ReplaceAll(b, []byte(fmt.Sprintf(`number: "%s.%d"`, m[1], n+1))))
+	for n := from; byNumber[n].path != ""; n++ {
+		o := byNumber[n]
+		files, was = append(files, o.path), append(was, o.text)
+		next = append(next, num.ReplaceAll(o.text, []byte(fmt.Sprintf(`number: "%s.%d"`, m[1], n+1))))
 	}
 	return files, was, next, nil
 }

@@ -263,28 +263,17 @@ func folderDocs(src fs.FS, docs []*load.Doc, paths []string) (out []string, ok b
 			out = append(out, path)
 			continue
 		}
-		if slices.ContainsFunc(strings.Split(path, "/"), load.Ignored) {
+		if load.IgnoredPath(path) {
 			continue // nothing there is read
 		}
 		st, err := fs.Stat(src, path)
 		switch {
 		case err == nil && st.IsDir():
-			err = fs.WalkDir(src, path, func(name string, e fs.DirEntry, err error) error {
-				switch {
-				case err != nil:
-					return err
-				case name != path && load.Ignored(e.Name()):
-					if e.IsDir() {
-						return fs.SkipDir
-					}
-				case !e.IsDir() && load.IsDocument(name):
-					out = append(out, name)
-				}
-				return nil
-			})
+			found, err := load.DocumentsIn(src, path)
 			if err != nil {
 				return nil, false
 			}
+			out = append(out, found...)
 		case errors.Is(err, fs.ErrNotExist):
 			n := len(out)
 			for _, d := range docs {

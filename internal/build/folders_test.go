@@ -92,13 +92,7 @@ func TestPatchFoldersAtRandom(t *testing.T) {
 				paths = append(paths, dir, to)
 				what = fmt.Sprintf("goal %d's folder renamed", g)
 			case 4: // sections added, or deleted
-				var secs []string
-				for p := range source {
-					if strings.HasPrefix(p, "content/back/s") {
-						secs = append(secs, p)
-					}
-				}
-				slices.Sort(secs)
+				secs := pathsWith(source, "content/back/s", "")
 				if len(secs) > 0 && rng.IntN(2) == 0 {
 					for _, p := range secs[:1+rng.IntN(len(secs))] {
 						delete(next, p)
@@ -119,13 +113,7 @@ func TestPatchFoldersAtRandom(t *testing.T) {
 				}
 				what = "sections added"
 			case 5: // a section's file renamed
-				var secs []string
-				for p := range source {
-					if strings.HasPrefix(p, "content/back/") {
-						secs = append(secs, p)
-					}
-				}
-				slices.Sort(secs)
+				secs := pathsWith(source, "content/back/", "")
 				p := secs[rng.IntN(len(secs))]
 				made++
 				q := fmt.Sprintf("content/back/renamed-%d.md", made)
@@ -135,13 +123,7 @@ func TestPatchFoldersAtRandom(t *testing.T) {
 				what = "a section's file renamed"
 			}
 			if rng.IntN(3) == 0 { // and a title in the same save
-				var docs []string
-				for p := range next {
-					if strings.HasSuffix(p, ".md") {
-						docs = append(docs, p)
-					}
-				}
-				slices.Sort(docs)
+				docs := pathsWith(next, "", ".md")
 				p := docs[rng.IntN(len(docs))]
 				text := string(next[p].Data)
 				for _, key := range []string{"title: \"", "name: \""} {
@@ -178,4 +160,16 @@ func TestPatchFoldersAtRandom(t *testing.T) {
 			t.Errorf("seed %d: Patch took %d changes of %d", seed, taken, steps)
 		}
 	}
+}
+
+// pathsWith returns the paths of files in m that start with prefix and end
+// with suffix, sorted.
+func pathsWith(m fstest.MapFS, prefix, suffix string) []string {
+	var out []string
+	for _, p := range slices.Sorted(maps.Keys(m)) {
+		if strings.HasPrefix(p, prefix) && strings.HasSuffix(p, suffix) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -252,8 +252,6 @@ func smallFS(tb testing.TB) (fstest.MapFS, []string) {
 	return base, docs
 }
 
-// sameAsBuild fails t unless the patched site is, file for file, the site
-
 // previewed prepares source as the preview does (with a cache, so that
 // the result keeps its documents and can be patched), failing the test on
 // a problem.
@@ -266,6 +264,7 @@ func previewed(tb testing.TB, source fs.FS) *Prepared {
 	return prep
 }
 
+// sameAsBuild fails t unless the patched site is, file for file, the site
 // a full build of source gives, and that build succeeds.
 func sameAsBuild(t *testing.T, patched *Prepared, source fs.FS, edit string) {
 	t.Helper()

@@ -211,15 +211,42 @@ func (d *Doc) BodyPos(off int) diag.Pos {
 // none of whose folders or name are ignored (Ignored).
 func IsDocument(name string) bool {
 	rest, ok := strings.CutPrefix(name, ContentDir+"/")
-	if !ok || !strings.HasSuffix(name, ".md") || !fs.ValidPath(name) {
-		return false
-	}
-	for part := range strings.SplitSeq(rest, "/") {
+	return ok && strings.HasSuffix(name, ".md") && fs.ValidPath(name) && !IgnoredPath(rest)
+}
+
+// IgnoredPath reports whether a slash-separated path has an ignored file
+// or folder name in it (Ignored).
+func IgnoredPath(path string) bool {
+	for part := range strings.SplitSeq(path, "/") {
 		if Ignored(part) {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+// DocumentsIn lists the documents in the folder dir of fsys (a path under
+// content/) and the folders under it, as Dir does: none when dir or a
+// folder above it is ignored (Ignored).
+func DocumentsIn(fsys fs.FS, dir string) ([]string, error) {
+	if IgnoredPath(dir) {
+		return nil, nil
+	}
+	var docs []string
+	err := fs.WalkDir(fsys, dir, func(name string, e fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case name != dir && Ignored(e.Name()):
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+		case !e.IsDir() && IsDocument(name):
+			docs = append(docs, name)
+		}
+		return nil
+	})
+	return docs, err
 }
 
 // Project is everything read from a publication folder.
@@ -320,24 +347,8 @@ func (c *Cache) Update(fsys fs.FS) (p *Project, errs diag.List, ok bool) {
 				}
 				continue // images/, templates/, assets/
 			}
-			if slices.ContainsFunc(strings.Split(path, "/"), Ignored) {
-				continue
-			}
 			listed = c.forgetUnder(listed, path)
-			var found []string
-			err := fs.WalkDir(fsys, path, func(name string, e fs.DirEntry, err error) error {
-				switch {
-				case err != nil:
-					return err
-				case name != path && Ignored(e.Name()):
-					if e.IsDir() {
-						return fs.SkipDir
-					}
-				case !e.IsDir() && strings.HasSuffix(name, ".md"):
-					found = append(found, name)
-				}
-				return nil
-			})
+			found, err := DocumentsIn(fsys, path)
 			if err != nil {
 				return nil, nil, false // Dir reports it
 			}

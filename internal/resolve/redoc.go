@@ -122,8 +122,15 @@ func Redoc(p *plan.Plan, docs, added []*load.Doc, deleted []string, read func(pa
 	}
 	// A goal added comes before its objectives, which take their places
 	// in it (place).
-	added = slices.DeleteFunc(slices.Clone(added), paired)
-	slices.SortStableFunc(added, func(a, b *load.Doc) int { return compareBool(goalNumber(a) < 0, goalNumber(b) < 0) })
+	var goalsFirst []*load.Doc
+	for _, wantGoal := range []bool{true, false} {
+		for _, d := range added {
+			if !paired(d) && (goalNumber(d) >= 0) == wantGoal {
+				goalsFirst = append(goalsFirst, d)
+			}
+		}
+	}
+	added = goalsFirst
 	// Read each document alone; a changed title brings in the documents
 	// that refer to its item.
 	var queue []*load.Doc
@@ -223,16 +230,6 @@ func metaValue(d *load.Doc, key string) string {
 	return ""
 }
 
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
-}
-
 // follow marks rd retitled when the item of its page has a new title, and
 // queues the documents that refer to that item, to be read again with
 // read: their empty links show the title. false when one cannot be read,
@@ -271,9 +268,7 @@ func (x *redoer) follow(rd *redone, read func(path string) (*load.Doc, bool), qu
 func (x *redoer) slots() bool {
 	vacated, taken := map[int]map[int]bool{}, map[int]map[int]bool{}
 	mark := func(m map[int]map[int]bool, number string) bool {
-		g, n, _ := splitObjectiveNumber(number)
-		gn, _ := strconv.Atoi(g)
-		on, _ := strconv.Atoi(n)
+		gn, on := objectiveNumbers(number)
 		if m[gn] == nil {
 			m[gn] = map[int]bool{}
 		}
@@ -981,17 +976,17 @@ func (x *redoer) splice() *plan.Plan {
 // neighbours.
 func (x *redoer) insert(no *plan.Objective) {
 	np := x.np
-	gn, n := objectiveKey(no)
+	gn, n := objectiveNumbers(no.Number)
 	gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Number == gn })
 	goal := x.ownGoal(gi)
 	no.Goal = goal
 	oi, _ := slices.BinarySearchFunc(goal.Objectives, n, func(o *plan.Objective, n int) int {
-		_, on := objectiveKey(o)
+		_, on := objectiveNumbers(o.Number)
 		return on - n
 	})
 	goal.Objectives = slices.Insert(goal.Objectives, oi, no)
 	idx, _ := slices.BinarySearchFunc(np.Objectives, [2]int{gn, n}, func(o *plan.Objective, key [2]int) int {
-		og, on := objectiveKey(o)
+		og, on := objectiveNumbers(o.Number)
 		if og != key[0] {
 			return og - key[0]
 		}
@@ -1048,9 +1043,10 @@ func (x *redoer) dropGoal(gn int) {
 	x.neighbours(idx, idx)
 }
 
-// objectiveKey returns the numbers of o's goal and of o in it.
-func objectiveKey(o *plan.Objective) (goal, n int) {
-	g, on, _ := splitObjectiveNumber(o.Number)
+// objectiveNumbers returns the numbers of the goal and of the objective in
+// it of an objective number "G.N".
+func objectiveNumbers(number string) (goal, n int) {
+	g, on, _ := splitObjectiveNumber(number)
 	goal, _ = strconv.Atoi(g)
 	n, _ = strconv.Atoi(on)
 	return goal, n
@@ -1148,17 +1144,15 @@ func (x *redoer) ownRef(id string) *plan.Ref {
 	var ref *plan.Ref
 	switch t.Kind {
 	case "section":
-		for _, list := range []*[]*plan.Section{&np.Front, &np.Back} {
-			if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.Ref.ID == id }); i >= 0 {
-				s := (*list)[i]
-				if !x.own[s] {
-					ns := *s
-					s = &ns
-					(*list)[i] = s
-					x.own[s] = true
-				}
-				ref = &s.Ref
+		if list, i := sectionWithID(np, id); i >= 0 {
+			s := (*list)[i]
+			if !x.own[s] {
+				ns := *s
+				s = &ns
+				(*list)[i] = s
+				x.own[s] = true
 			}
+			ref = &s.Ref
 		}
 	case "goal":
 		gi := slices.IndexFunc(np.Goals, func(g *plan.Goal) bool { return g.Ref.ID == id })
@@ -1210,19 +1204,19 @@ func readingOrder(p *plan.Plan, wanted map[string]bool) map[string]int {
 // findSection returns the list holding the section from file, and its
 // index there (-1 when there is none).
 func findSection(p *plan.Plan, file string) (*[]*plan.Section, int) {
-	for _, list := range []*[]*plan.Section{&p.Front, &p.Back} {
-		if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.File == file }); i >= 0 {
-			return list, i
-		}
-	}
-	return &p.Front, -1
+	return sectionWhere(p, func(s *plan.Section) bool { return s.File == file })
 }
 
-// sectionWithID returns the list holding the section id, and its index
-// there (-1 when there is none).
+// sectionWithID is findSection for the section id.
 func sectionWithID(p *plan.Plan, id string) (*[]*plan.Section, int) {
+	return sectionWhere(p, func(s *plan.Section) bool { return s.Ref.ID == id })
+}
+
+// sectionWhere returns the list holding the first section that match
+// reports, and its index there (-1 when there is none).
+func sectionWhere(p *plan.Plan, match func(*plan.Section) bool) (*[]*plan.Section, int) {
 	for _, list := range []*[]*plan.Section{&p.Front, &p.Back} {
-		if i := slices.IndexFunc(*list, func(s *plan.Section) bool { return s.Ref.ID == id }); i >= 0 {
+		if i := slices.IndexFunc(*list, match); i >= 0 {
 			return list, i
 		}
 	}

@@ -114,9 +114,11 @@ func parseIn(src []byte, a *Arena, shared bool) (n *yaml.Node, ok bool) {
 	} else {
 		nodes, ptrs = make([]yaml.Node, 0, bound), make([]*yaml.Node, 2*bound)
 	}
-	text := string(src)
+	var text string
 	if shared && len(src) > 0 {
 		text = unsafe.String(&src[0], len(src))
+	} else {
+		text = string(src)
 	}
 	p := parser{
 		s:     text,
