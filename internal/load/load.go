@@ -225,6 +225,30 @@ func IgnoredPath(path string) bool {
 	return false
 }
 
+// HasDocuments reports whether content/ holds at least n documents, as Dir
+// would list them, listing only as many folders as it takes to find them.
+func HasDocuments(fsys fs.FS, n int) bool {
+	found := 0
+	fs.WalkDir(fsys, ContentDir, func(name string, e fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			if e != nil && e.IsDir() {
+				return fs.SkipDir
+			}
+		case name != ContentDir && Ignored(e.Name()):
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+		case !e.IsDir() && strings.HasSuffix(name, ".md"):
+			if found++; found >= n {
+				return fs.SkipAll
+			}
+		}
+		return nil
+	})
+	return found >= n
+}
+
 // DocumentsIn lists the documents in the folder dir of fsys (a path under
 // content/) and the folders under it, as Dir does: none when dir or a
 // folder above it is ignored (Ignored).

@@ -433,3 +433,54 @@ func TestForgetMeta(t *testing.T) {
 		t.Errorf("a deferred document's strings point into its text")
 	}
 }
+
+// readDirCounter counts the folders listed through it.
+type readDirCounter struct {
+	fstest.MapFS
+	n int
+}
+
+func (c *readDirCounter) ReadDir(name string) ([]fs.DirEntry, error) {
+	c.n++
+	return c.MapFS.ReadDir(name)
+}
+
+func TestHasDocuments(t *testing.T) {
+	doc := &fstest.MapFile{Data: []byte("---\ntitle: x\n---\n")}
+	fsys := &readDirCounter{MapFS: fstest.MapFS{
+		"content/a.md":           doc,
+		"content/g1/b.md":        doc,
+		"content/g1/c.md":        doc,
+		"content/g2/d.md":        doc,
+		"content/g2/notes.txt":   doc,
+		"content/_drafts/e.md":   doc,
+		"content/.git/f.md":      doc,
+		"content/g3/.g.md":       doc,
+		"content/g3/#h.md#":      doc,
+		"content/g3/h.md~":       doc,
+		"content/g4/deep/i.md":   doc,
+		"stratpub.yaml":          doc,
+		"templates/page.md":      doc,
+		"content/g5/_index.json": doc,
+	}}
+	want, err := DocumentsIn(fsys.MapFS, ContentDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 5 {
+		t.Fatalf("the oracle lists %d documents, want 5: %v", len(want), want)
+	}
+	for n := 0; n <= len(want)+2; n++ {
+		fsys.n = 0
+		if got := HasDocuments(fsys, n); got != (n <= len(want)) {
+			t.Errorf("HasDocuments(%d) = %v with %d documents", n, got, len(want))
+		}
+		// content/ holds a.md: one listing finds the first document.
+		if n == 1 && fsys.n != 1 {
+			t.Errorf("HasDocuments(1) listed %d folders; the first holds a document", fsys.n)
+		}
+	}
+	if HasDocuments(fstest.MapFS{"stratpub.yaml": doc}, 1) {
+		t.Error("HasDocuments(1) without content/ = true")
+	}
+}
