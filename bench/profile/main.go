@@ -49,6 +49,7 @@ import (
 	"github.com/stratpub/stratpub/internal/build"
 	"github.com/stratpub/stratpub/internal/export"
 	"github.com/stratpub/stratpub/internal/gctune"
+	"github.com/stratpub/stratpub/internal/hugeheap"
 	"github.com/stratpub/stratpub/internal/load"
 	"github.com/stratpub/stratpub/internal/resolve"
 	"github.com/stratpub/stratpub/internal/scale"
@@ -197,6 +198,9 @@ func profile(ctx context.Context, w io.Writer, n int, srcDir, pub, cpu, mem, pea
 	}
 	defer root.Close()
 	source := root.FS()
+	if load.HasDocuments(source, hugeheap.MinDocs) { // as the command does
+		hugeheap.Reserve(hugeheap.Piece)
+	}
 	out := filepath.Join(tmp, "public")
 
 	if cpu != "" {

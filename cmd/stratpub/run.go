@@ -113,7 +113,7 @@ func parse(fs *flag.FlagSet, args []string) int {
 
 // source opens the publication folder. Symbolic links that lead outside it
 // are refused (load.Root). For a large publication, it first has the heap
-// backed by huge pages (hugeDocs).
+// backed by huge pages (hugeheap.MinDocs).
 func source(dir string) (*load.Root, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -123,24 +123,11 @@ func source(dir string) (*load.Root, error) {
 		return nil, fmt.Errorf("%s is not a folder; --source takes the publication's folder", dir)
 	}
 	root, err := load.OpenRoot(dir)
-	if err == nil && load.HasDocuments(root.FS(), hugeDocs) {
-		hugeheap.Reserve(hugeBytes)
+	if err == nil && load.HasDocuments(root.FS(), hugeheap.MinDocs) {
+		hugeheap.Reserve(hugeheap.Piece)
 	}
 	return root, err
 }
-
-// A publication of hugeDocs documents or more has its heap backed by huge
-// pages (package hugeheap), hugeBytes of it. At 30, 100 and 1000 copies of
-// the CBP publication (631, 2107 and 21,007 documents) that took 11 %,
-// 17-24 % and 11-12 % less time (Nov 27 2026, interleaved runs); at 10
-// copies (217 documents) no less, and at 1 copy it would cost 2 ms in 12.
-// 128 MiB was faster than 160 or 256 at 100 and 1000 copies: with the
-// heap, a larger piece passes the memory limit (gctune.Limit), and the
-// runtime spends time handing the untouched part back to the system.
-const (
-	hugeDocs  = 400
-	hugeBytes = 128 << 20
-)
 
 // report prints problems as path:line:col: message, paths relative to the
 // publication folder.
