@@ -4,7 +4,8 @@
 //	go run ./bench/latency [-source DIR] [-edit content/...md] [-n 20] [-scale K] [-retitle | -link | -item | -add | -insert | -swap | -goal | -rename | -section | -move | -fix]
 //
 // It copies the publication into a temporary folder (it never edits the
-// original), starts the preview server in-process on a free loopback port,
+// original), starts the preview server in-process on a free loopback port
+// (with the memory settings of stratpub serve: gctune, hugeheap),
 // connects a Server-Sent Events client as a page does, then rewrites the
 // file -n times, each time with a different closing paragraph, and waits
 // for the reload event. With -scale K it measures K renumbered copies of
@@ -41,6 +42,8 @@ import (
 	"time"
 
 	"github.com/stratpub/stratpub/internal/diag"
+	"github.com/stratpub/stratpub/internal/gctune"
+	"github.com/stratpub/stratpub/internal/hugeheap"
 	"github.com/stratpub/stratpub/internal/scale"
 	"github.com/stratpub/stratpub/internal/serve"
 )
@@ -194,6 +197,12 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	log := io.Discard
 	if verbose {
 		log = stderr
+	}
+	// The memory as stratpub serve has it: the collector's pace, and a
+	// large publication's heap on huge pages.
+	gctune.Start(gctune.Headroom, gctune.Limit)
+	if docs >= hugeheap.MinDocs {
+		hugeheap.Reserve(hugeheap.Piece)
 	}
 	start := time.Now()
 	srv, err := serve.New(ctx, dir, serve.Options{Log: log, Rebuilt: func(_ []string, errs diag.List) {
