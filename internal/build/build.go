@@ -88,6 +88,7 @@ type Prepared struct {
 	Renderer *render.Renderer
 	opts     render.Options  // what Renderer was made with, for Retheme
 	docs     []*load.Doc     // the documents Plan was made from, for Patch; nil without Config.Cache
+	config   []byte          // the configuration file Plan was made from, for Patch
 	ropts    resolve.Options // what Plan was resolved with, for Patch
 }
 
@@ -100,7 +101,7 @@ func (p *Prepared) Retheme(cfg Config) (*Prepared, diag.List) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts, docs: p.docs, ropts: p.ropts}, nil
+	return &Prepared{Plan: p.Plan, Renderer: r, opts: p.opts, docs: p.docs, config: p.config, ropts: p.ropts}, nil
 }
 
 // WithPDF returns p with f as the PDF edition, published with the site
@@ -110,7 +111,7 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 	opts := p.opts
 	opts.PDF = &render.PDFLink{Path: f.Path, Size: int64(len(f.Data))}
 	opts.Extra = append(slices.Clone(p.opts.Extra), f)
-	return &Prepared{Plan: p.Plan, Renderer: p.Renderer.Replan(p.Plan, opts), opts: opts, docs: p.docs, ropts: p.ropts}
+	return &Prepared{Plan: p.Plan, Renderer: p.Renderer.Replan(p.Plan, opts), opts: opts, docs: p.docs, config: p.config, ropts: p.ropts}
 }
 
 // Patch prepares the publication again after the files at paths changed,
@@ -135,9 +136,10 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // deleted that is not the last, an item deleted that another document
 // refers to, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
-// or a file with a problem to report. When the paths are documents whose
-// text is what p was prepared from (saved without a change: an editor that
-// writes the same text again, a file touched), it returns p itself.
+// or a file with a problem to report. When the paths are documents or the
+// configuration file whose text is what p was prepared from (saved without
+// a change: an editor that writes the same text again, a file touched), it
+// returns p itself.
 func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *Prepared, ok bool) {
 	if len(paths) == 0 || cfg.PDF != nil || p.docs == nil {
 		return nil, false
@@ -153,6 +155,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	var added []*load.Doc
 	var deleted []string
 	base := p.Plan             // the plan the documents' changes apply to
+	config := p.config         // the configuration file as it is now
 	files := map[string]bool{} // images changed, to read again
 	for _, path := range slices.Compact(slices.Sorted(slices.Values(paths))) {
 		if !load.IsDocument(path) && path != load.ConfigFile {
@@ -171,9 +174,13 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 			if len(errs) > 0 {
 				return nil, false
 			}
+			if p.config != nil && bytes.Equal(d.Src, p.config) {
+				continue // saved without a change
+			}
 			if base, ok = resolve.Reconfig(p.Plan, d, ropts); !ok {
 				return nil, false
 			}
+			config = d.Src
 			continue
 		}
 		i := slices.IndexFunc(docs, func(d *load.Doc) bool { return d.Path == path })
@@ -206,7 +213,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		docs[i] = d
 		changed = append(changed, d)
 	}
-	if len(changed)+len(added)+len(deleted)+len(files) == 0 && base == p.Plan && !slices.Contains(paths, load.ConfigFile) {
+	if len(changed)+len(added)+len(deleted)+len(files) == 0 && base == p.Plan && bytes.Equal(config, p.config) {
 		return p, true // the same site
 	}
 	read := func(path string) (*load.Doc, bool) {
@@ -248,7 +255,7 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 	} else {
 		r = p.Renderer.Replan(pl, opts)
 	}
-	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, ropts: ropts}, true
+	return &Prepared{Plan: pl, Renderer: r, opts: opts, docs: docs, config: config, ropts: ropts}, true
 }
 
 // folderDocs replaces the paths of folders under content/ with the paths
@@ -424,7 +431,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, diag.List) {
 	if cfg.Cache != nil {
 		// Only a program that prepares again (the preview) patches; a
 		// build lets the documents go once the plan is made.
-		prep.docs = proj.Docs
+		prep.docs, prep.config = proj.Docs, proj.Config.Src
 	}
 	return prep, nil
 }

@@ -581,6 +581,45 @@ func TestPatchTakesConfiguration(t *testing.T) {
 	runPatchCases(t, base, cases)
 }
 
+// TestPatchSavedUnchanged checks that files saved without a change (an
+// editor writing the same text, a file touched) give the prepared site
+// itself, which the preview then does not reload, and that a change does
+// not.
+func TestPatchSavedUnchanged(t *testing.T) {
+	base, _ := smallFS(t)
+	ctx := context.Background()
+	prep := previewed(t, base)
+	cfg := Config{Source: base, LazyData: true, Cache: &Cache{}}
+	for _, paths := range [][]string{
+		{"stratpub.yaml"},
+		{"content/goal-1/1.2-beta.md"},
+		{"stratpub.yaml", "content/goal-1/1.2-beta.md", "content/goal-1/goal.md"},
+	} {
+		next, ok := prep.Patch(ctx, cfg, paths)
+		if !ok || next != prep {
+			t.Errorf("%v saved unchanged: Patch gave %p, %v; want the prepared site itself (%p)", paths, next, ok, prep)
+		}
+	}
+	// The control: a change is a new site.
+	for _, e := range []edit{
+		{"stratpub.yaml", `title: "Example Plan 2030"`, `title: "Better Plan 2030"`},
+		{"content/goal-1/1.2-beta.md", "Beta builds", "Beta now builds"},
+	} {
+		source := maps.Clone(base)
+		change(t, source, []edit{e})
+		next, ok := prep.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{e.path})
+		if !ok || next == prep {
+			t.Errorf("%s changed: Patch gave %p, %v; want a new site", e.path, next, ok)
+			continue
+		}
+		sameAsBuild(t, next, source, e.path)
+		// Saved again as it now is: the new site itself.
+		if again, ok := next.Patch(ctx, Config{Source: source, LazyData: true, Cache: &Cache{}}, []string{e.path}); !ok || again != next {
+			t.Errorf("%s saved again unchanged: Patch gave %p, %v; want %p", e.path, again, ok, next)
+		}
+	}
+}
+
 // service is the second priority of the small publication's configuration.
 const service = "  - id: service\n    title: \"Service\"\n    description: \"Serve the public well.\"\n"
 

@@ -303,6 +303,19 @@ func TestUnchangedSaveReloadsNothing(t *testing.T) {
 	if !strings.Contains(l.log.String(), "no change in "+objFile+"; nothing rebuilt") {
 		t.Errorf("the log does not say so:\n%s", l.log.String())
 	}
+	// The configuration file, saved as it is.
+	config := l.read("stratpub.yaml")
+	l.write("stratpub.yaml", config)
+	select {
+	case e := <-l.events:
+		t.Fatalf("stratpub.yaml saved without a change: event %q", e)
+	case <-l.rebuilt:
+		t.Fatal("stratpub.yaml saved without a change: a rebuild")
+	case <-time.After(time.Second):
+	}
+	if !strings.Contains(l.log.String(), "no change in stratpub.yaml; nothing rebuilt") {
+		t.Errorf("the log does not say so for stratpub.yaml:\n%s", l.log.String())
+	}
 	l.write(objFile, obj+"\nA new closing paragraph.\n")
 	if e, errs := l.settle(); e != "reload" || len(errs) > 0 {
 		t.Fatalf("a changed save: event %q, errors %v", e, errs)
