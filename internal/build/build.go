@@ -130,9 +130,10 @@ func (p *Prepared) WithPDF(f render.File) *Prepared {
 // one of the paths, when its change stays within what the pages show of it
 // (resolve.Reconfig): then the plan takes the new publication settings and
 // the documents are not read again. An image added or changed under
-// images/, or one a figure shows, is copied again. ok is false when the
-// change needs Prepare: another kind of file, a file deleted that is not a
-// document, a goal renumbered, added elsewhere than after the last or
+// images/, or one a figure shows, is copied again, and one deleted that
+// nothing may show (mayShow) is dropped. ok is false when the change needs
+// Prepare: another kind of file, a file deleted that is not a document or
+// such an image, a goal renumbered, added elsewhere than after the last or
 // deleted that is not the last, an item deleted that another document
 // refers to, objectives numbered with a gap or a number twice, a
 // configuration change that reaches the documents,
@@ -163,6 +164,10 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 			// figure shows. Nothing but the copy in the site depends on
 			// its bytes. One deleted may be shown: Prepare reports it.
 			st, err := fs.Stat(cfg.Source, path)
+			if errors.Is(err, fs.ErrNotExist) && p.hasExtra(path) && !p.mayShow(path) {
+				files[path] = true // deleted: copied no more
+				continue
+			}
 			if err != nil || !st.Mode().IsRegular() || !(strings.HasPrefix(path, "images/") || p.hasExtra(path)) {
 				return nil, false
 			}
@@ -496,6 +501,20 @@ func (p *Prepared) hasExtra(path string) bool {
 	return slices.ContainsFunc(p.opts.Extra, func(f render.File) bool { return f.Path == path })
 }
 
+// mayShow reports whether p's plan may show the file at path: a figure
+// shows it, or the text of a document or of the configuration names it,
+// as a body's image or raw HTML does (the plan keeps no list of those).
+func (p *Prepared) mayShow(path string) bool {
+	shown := false
+	eachFigures(p.Plan, func(figs []*plan.Figure, _ string) {
+		shown = shown || slices.ContainsFunc(figs, func(f *plan.Figure) bool { return f.Image == path })
+	})
+	if shown || p.config == nil || bytes.Contains(p.config, []byte(path)) {
+		return true
+	}
+	return slices.ContainsFunc(p.docs, func(d *load.Doc) bool { return d.Src == nil || bytes.Contains(d.Src, []byte(path)) })
+}
+
 // copyImages adds the images the plan uses to the site.
 func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 	return copyImagesKeeping(src, pl, nil)
@@ -503,6 +522,23 @@ func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 
 // copyImagesKeeping is copyImages, taking the bytes of the files in kept
 // from there instead of reading them.
+// eachFigures calls f with the figures of each section, goal and
+// objective of pl (the sections first), and the file that has them.
+func eachFigures(pl *plan.Plan, f func(figs []*plan.Figure, file string)) {
+	for _, s := range pl.Front {
+		f(s.Figures, s.File)
+	}
+	for _, s := range pl.Back {
+		f(s.Figures, s.File)
+	}
+	for _, g := range pl.Goals {
+		f(g.Figures, g.File)
+		for _, o := range g.Objectives {
+			f(o.Figures, o.File)
+		}
+	}
+}
+
 func copyImagesKeeping(src fs.FS, pl *plan.Plan, kept map[string][]byte) ([]render.File, diag.List) {
 	read := func(name string) ([]byte, error) {
 		if b, ok := kept[name]; ok {
@@ -527,15 +563,7 @@ func copyImagesKeeping(src fs.FS, pl *plan.Plan, kept map[string][]byte) ([]rend
 			files = append(files, render.File{Path: f.Image, Data: b})
 		}
 	}
-	for _, s := range append(append([]*plan.Section{}, pl.Front...), pl.Back...) {
-		add(s.Figures, s.File)
-	}
-	for _, g := range pl.Goals {
-		add(g.Figures, g.File)
-		for _, o := range g.Objectives {
-			add(o.Figures, o.File)
-		}
-	}
+	eachFigures(pl, add)
 	// Images referenced from Markdown bodies are under images/.
 	if st, err := fs.Stat(src, "images"); err == nil && st.IsDir() {
 		_ = fs.WalkDir(src, "images", func(name string, d fs.DirEntry, err error) error {

@@ -521,6 +521,9 @@ func TestPatchTakesImages(t *testing.T) {
 		{"a figure's image outside images/ taken away", []edit{photo("content/goal-1/alpha.jpg", "first"), {alpha, withImage.old, strings.Replace(withImage.new, "images/alpha.png", "content/goal-1/alpha.jpg", 1)}},
 			[][]edit{{{alpha, strings.Replace(withImage.new, "images/alpha.png", "content/goal-1/alpha.jpg", 1), withImage.old}}}, "objectives/1.1/index.html", "Alpha at work."},
 		{"an image shown in a body", []edit{photo("images/chart.png", "chart")}, [][]edit{{{fw, "## Background", "![A chart of the goals.](images/chart.png)\n\n## Background"}}}, "foreword/index.html", "A chart of the goals."},
+		{"an image that nothing shows, deleted", []edit{photo("images/alpha.png", "first"), photo("images/beta.png", "beta")}, [][]edit{{{"images/alpha.png", "", ""}}}, "images/beta.png", "beta"},
+		{"an image no longer shown, deleted", []edit{photo("images/chart.png", "chart"), {fw, "## Background", "![A chart of the goals.](images/chart.png)\n\n## Background"}},
+			[][]edit{{{fw, "![A chart of the goals.](images/chart.png)\n\n## Background", "## Background"}}, {{"images/chart.png", "", ""}}}, "foreword/index.html", "Background"},
 		{"in a row", nil, [][]edit{
 			{photo("images/alpha.png", "first")},
 			{withImage},
@@ -666,18 +669,21 @@ func TestPatchRefuses(t *testing.T) {
 			t.Errorf("Patch took %s", c.why)
 		}
 	}
-	// An image deleted: a figure or a body may show it.
-	for _, shown := range []bool{true, false} {
+	// An image deleted that a figure or a body shows, or that a text
+	// names (TestPatchTakesImages has one that nothing shows).
+	for _, shown := range []edit{
+		{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people.\"\n"},
+		{"content/front/foreword.md", "## Background", "![A chart.](images/alpha.png)\n\n## Background"},
+		{beta, "Beta builds", "Beta builds (see images/alpha.png)"},
+	} {
 		withImage := maps.Clone(base)
 		withImage["images/alpha.png"] = &fstest.MapFile{Data: []byte("an image")}
-		if shown {
-			change(t, withImage, []edit{{alpha, "    credit: \"Example Photo by A. Person\"\n", "    credit: \"Example Photo by A. Person\"\n    image: \"images/alpha.png\"\n    alt: \"Two people.\"\n"}})
-		}
+		change(t, withImage, []edit{shown})
 		prep := previewed(t, withImage)
 		gone := maps.Clone(withImage)
 		delete(gone, "images/alpha.png")
 		if _, ok := prep.Patch(ctx, Config{Source: gone, LazyData: true, Cache: &Cache{}}, []string{"images/alpha.png"}); ok {
-			t.Errorf("Patch took an image deleted (shown by a figure: %v)", shown)
+			t.Errorf("Patch took an image deleted that %s names", shown.path)
 		}
 	}
 	// A priority that a document refers to retitled (the empty link that

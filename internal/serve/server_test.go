@@ -175,6 +175,7 @@ func TestServedEqualsFullBuildOverEdits(t *testing.T) {
 		}},
 		{"the image changed", "documents only", "reload", func() { l.write("images/preview-test.png", "still not a PNG") }},
 		{"the figure shows none again", "documents only", "reload", func() { l.write(objFile, obj) }},
+		{"the image deleted, nothing showing it", "documents only", "reload", func() { l.remove("images/preview-test.png") }},
 		{"section order edit", "documents only", "reload", func() { l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25", 1)) }},
 		{"section summary edit", "documents only", "reload", func() {
 			l.write(sectionFile, strings.Replace(section, "order: 20", "order: 25\nsummary: \"Why this strategy, in the Commissioner's words.\"", 1))
