@@ -73,32 +73,33 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("latency", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	src := fl.String("source", ".", "the publication `folder`")
-	edit := fl.String("edit", "", "the `file` to edit, relative to the publication (default: its first objective)")
-	n := fl.Int("n", 20, "the number of edits")
-	k := fl.Int("scale", 1, "measure `K` copies of the publication as one")
-	verbose := fl.Bool("v", false, "show the server's log")
-	fix := fl.Bool("fix", false, "break the document (a reference to nothing), then fix it, in turn, and time the fixes: the preview then patches the last good site after a failed rebuild")
-	breaks := fl.Bool("break", false, "with -fix, time the saves that break the document instead: the preview then resolves everything to report the error")
-	move := fl.Bool("move", false, "move the section given with -edit to the end of its matter, then back, in turn (its order changed): the preview then also lists the pages in another order")
-	retitle := fl.Bool("retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
-	item := fl.Bool("item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
-	link := fl.Bool("link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
-	section := fl.Bool("section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
-	add := fl.Bool("add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
-	swap := fl.Bool("swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
-	goal := fl.Bool("goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then also adds and removes the goal's and the objective's pages")
-	rename := fl.Bool("rename", false, "rename the folder of the document's goal (its goal and objectives), then rename it back, in turn: every document of the goal is deleted under one name and added under another, which the preview takes as an edit of each")
-	insert := fl.Bool("insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
-	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
+	var o options
+	fl.StringVar(&o.src, "source", ".", "the publication `folder`")
+	fl.StringVar(&o.edit, "edit", "", "the `file` to edit, relative to the publication (default: its first objective)")
+	fl.IntVar(&o.n, "n", 20, "the number of edits")
+	fl.IntVar(&o.k, "scale", 1, "measure `K` copies of the publication as one")
+	fl.BoolVar(&o.verbose, "v", false, "show the server's log")
+	fl.BoolVar(&o.fix, "fix", false, "break the document (a reference to nothing), then fix it, in turn, and time the fixes: the preview then patches the last good site after a failed rebuild")
+	fl.BoolVar(&o.breaks, "break", false, "with -fix, time the saves that break the document instead: the preview then resolves everything to report the error")
+	fl.BoolVar(&o.move, "move", false, "move the section given with -edit to the end of its matter, then back, in turn (its order changed): the preview then also lists the pages in another order")
+	fl.BoolVar(&o.retitle, "retitle", false, "change the document's title (a goal's name) instead of adding a paragraph: the preview then also converts again the texts that refer to it")
+	fl.BoolVar(&o.item, "item", false, "add a key activity, then remove it, in turn: the preview then also adds and removes its ID")
+	fl.BoolVar(&o.link, "link", false, "add a paragraph that refers to objective 1.2 or 1.3, in turn: the preview then also makes the \"Referenced from\" lists of both again")
+	fl.BoolVar(&o.section, "section", false, "add a back section beside the document, then delete it, in turn: the preview then also adds and removes a page")
+	fl.BoolVar(&o.add, "add", false, "add an objective after the last of the document's goal (a copy of the document, renumbered), then delete it, in turn: the preview then also adds and removes a page")
+	fl.BoolVar(&o.swap, "swap", false, "swap the numbers of the document (an objective) and the next objective of its goal, then swap them back, in turn: both documents change number, and the preview takes the place of each as an edit of the other")
+	fl.BoolVar(&o.goal, "goal", false, "add a goal after the last, with one objective (a new folder beside the document's), then delete the folder, in turn: the preview then also adds and removes the goal's and the objective's pages")
+	fl.BoolVar(&o.rename, "rename", false, "rename the folder of the document's goal (its goal and objectives), then rename it back, in turn: every document of the goal is deleted under one name and added under another, which the preview takes as an edit of each")
+	fl.BoolVar(&o.insert, "insert", false, "add an objective with the document's number (a copy of it, retitled), the document and the objectives after it in its goal renumbered, then delete it and number them back, in turn: the preview then also adds and removes a page")
+	fl.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the edits (not the initial build) to `file`")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if *n < 1 || *k < 1 || fl.NArg() > 0 {
+	if o.n < 1 || o.k < 1 || fl.NArg() > 0 {
 		fl.Usage()
 		return 2
 	}
-	res, err := measure(ctx, *src, *edit, *n, *k, *verbose, *retitle, *link, *item, *add, *section, *move, *fix, *breaks, *swap, *insert, *goal, *rename, *cpuprofile, stderr)
+	res, err := measure(ctx, o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "latency:", err)
 		return 1
@@ -108,28 +109,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, link, item, add, section, move, fix, breaks, swap, insert, goal, rename bool, cpuprofile string, stderr io.Writer) (*summary, error) {
+// options are the command's flags.
+type options struct {
+	src, edit  string
+	n, k       int // edits; copies of the publication
+	verbose    bool
+	fix        bool
+	breaks     bool
+	move       bool
+	retitle    bool
+	item       bool
+	link       bool
+	section    bool
+	add        bool
+	swap       bool
+	goal       bool
+	rename     bool
+	insert     bool
+	cpuprofile string
+}
+
+func measure(ctx context.Context, o options, stderr io.Writer) (*summary, error) {
 	dir, err := os.MkdirTemp("", "stratpub-latency-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	docs, err := copyPublication(ctx, src, dir, k)
+	docs, err := copyPublication(ctx, o.src, dir, o.k)
 	if err != nil {
-		return nil, fmt.Errorf("copying %s: %w", src, err)
+		return nil, fmt.Errorf("copying %s: %w", o.src, err)
 	}
-	if edit == "" {
-		if edit, err = firstObjective(dir); err != nil {
+	if o.edit == "" {
+		if o.edit, err = firstObjective(dir); err != nil {
 			return nil, err
 		}
-	} else if k > 1 && strings.HasPrefix(filepath.ToSlash(edit), "content/") {
-		edit = scale.CopyDir(1) + strings.TrimPrefix(filepath.ToSlash(edit), "content")
+	} else if o.k > 1 && strings.HasPrefix(filepath.ToSlash(o.edit), "content/") {
+		o.edit = scale.CopyDir(1) + strings.TrimPrefix(filepath.ToSlash(o.edit), "content")
 	}
-	target := filepath.Join(dir, filepath.FromSlash(edit))
-	if _, err := os.Stat(target); err != nil && k > 1 {
+	target := filepath.Join(dir, filepath.FromSlash(o.edit))
+	if _, err := os.Stat(target); err != nil && o.k > 1 {
 		// A scaled copy has no templates/ or assets/ of its own: give it
 		// the source's file to edit (the same as the default it replaces).
-		data, rerr := os.ReadFile(filepath.Join(src, filepath.FromSlash(edit)))
+		data, rerr := os.ReadFile(filepath.Join(o.src, filepath.FromSlash(o.edit)))
 		if rerr != nil {
 			return nil, fmt.Errorf("the file to edit: %w", rerr)
 		}
@@ -146,14 +167,14 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	}
 	var added string // with -add: the new objective's file
 	var addedData []byte
-	if add {
+	if o.add {
 		if added, addedData, err = nextObjective(target, orig); err != nil {
 			return nil, err
 		}
 	}
 	var other string // with -swap: the next objective's file, and both swapped
 	var otherOrig, swapped, otherSwapped []byte
-	if swap {
+	if o.swap {
 		if other, otherOrig, err = followingObjective(target, orig); err != nil {
 			return nil, err
 		}
@@ -165,7 +186,7 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	// are and renumbered one more.
 	var after []string
 	var afterOrig, afterNext [][]byte
-	if insert {
+	if o.insert {
 		if after, afterOrig, afterNext, err = objectivesFrom(target, orig); err != nil {
 			return nil, err
 		}
@@ -177,25 +198,25 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	// goes at once.
 	var goalDir, goalHidden string
 	var goalFiles map[string][]byte
-	if goal {
+	if o.goal {
 		if goalDir, goalFiles, err = newGoal(dir, target); err != nil {
 			return nil, err
 		}
 		goalHidden = filepath.Join(filepath.Dir(goalDir), "."+filepath.Base(goalDir))
 	}
-	if section {
-		add = true // added and deleted in turn
+	if o.section {
+		o.add = true // added and deleted in turn
 		added = filepath.Join(filepath.Dir(target), "latency-section.md")
 		addedData = []byte("---\ntype: section\nid: latency-section\ntitle: \"Latency\"\nmatter: back\norder: 999\n---\nA section added and deleted, in turn.\n")
 	}
-	fmt.Fprintf(stderr, "publication %s ×%d: %d documents; editing %s %d times\n", src, k, docs, edit, n)
+	fmt.Fprintf(stderr, "publication %s ×%d: %d documents; editing %s %d times\n", o.src, o.k, docs, o.edit, o.n)
 
 	var (
 		mu       sync.Mutex
 		lastErrs diag.List
 	)
 	log := io.Discard
-	if verbose {
+	if o.verbose {
 		log = stderr
 	}
 	// The memory as stratpub serve has it: the collector's pace, and a
@@ -234,8 +255,8 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	if e, err := next(ctx, events, 10*time.Second); err != nil || e.name != "hello" {
 		return nil, fmt.Errorf("no hello from the event stream (%v)", err)
 	}
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
 		if err != nil {
 			return nil, err
 		}
@@ -246,37 +267,37 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		defer pprof.StopCPUProfile()
 	}
 	var times []float64
-	for i := range n {
+	for i := range o.n {
 		data := fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
-		if link {
+		if o.link {
 			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d, see [](ref:objective-1.%d).\n", i, 2+i%2)
 		}
-		if item {
+		if o.item {
 			if !bytes.Contains(orig, []byte("\nactivities:\n")) {
-				return nil, fmt.Errorf("%s has no list of activities", edit)
+				return nil, fmt.Errorf("%s has no list of activities", o.edit)
 			}
 			data = orig
 			if i%2 == 0 {
 				data = bytes.Replace(orig, []byte("\nactivities:\n"), fmt.Appendf(nil, "\nactivities:\n  - \"Latency edit %d.\"\n", i), 1)
 			}
 		}
-		if retitle {
+		if o.retitle {
 			title := regexp.MustCompile(`(?m)^(title|name): .*$`)
 			if !title.Match(orig) {
-				return nil, fmt.Errorf("%s has no title or name line to change", edit)
+				return nil, fmt.Errorf("%s has no title or name line to change", o.edit)
 			}
 			data = title.ReplaceAll(orig, fmt.Appendf(nil, "$1: \"Latency edit %d\"", i))
 		}
-		broken := fix && i%2 == 0
+		broken := o.fix && i%2 == 0
 		if broken {
 			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d, see [](ref:nothing-%d).\n", i, i)
-		} else if fix {
+		} else if o.fix {
 			data = fmt.Appendf(append([]byte{}, orig...), "\nLatency edit %d.\n", i)
 		}
-		if move {
+		if o.move {
 			order := regexp.MustCompile(`(?m)^order: .*$`)
 			if !order.Match(orig) {
-				return nil, fmt.Errorf("%s has no order line to change", edit)
+				return nil, fmt.Errorf("%s has no order line to change", o.edit)
 			}
 			data = orig
 			if i%2 == 0 {
@@ -285,23 +306,23 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 		}
 		t0 := time.Now()
 		switch {
-		case swap && i%2 == 0:
+		case o.swap && i%2 == 0:
 			err = errors.Join(os.WriteFile(target, swapped, 0o644), os.WriteFile(other, otherSwapped, 0o644))
-		case swap:
+		case o.swap:
 			err = errors.Join(os.WriteFile(target, orig, 0o644), os.WriteFile(other, otherOrig, 0o644))
-		case insert:
+		case o.insert:
 			err = writeAll(after, afterNext, afterOrig, i%2 == 0, added, addedData)
-		case rename && i%2 == 0:
+		case o.rename && i%2 == 0:
 			err = os.Rename(filepath.Dir(target), filepath.Dir(target)+"-renamed")
-		case rename:
+		case o.rename:
 			err = os.Rename(filepath.Dir(target)+"-renamed", filepath.Dir(target))
-		case goal && i%2 == 0:
+		case o.goal && i%2 == 0:
 			err = appear(goalHidden, goalDir, goalFiles)
-		case goal:
+		case o.goal:
 			err = disappear(goalDir, goalHidden)
-		case add && i%2 == 0:
+		case o.add && i%2 == 0:
 			err = os.WriteFile(added, addedData, 0o644)
-		case add:
+		case o.add:
 			err = os.Remove(added)
 		default:
 			err = os.WriteFile(target, data, 0o644)
@@ -338,7 +359,7 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 				return nil, fmt.Errorf("edit %d: the rebuild failed:\n%v", i, errs.Err())
 			}
 		}
-		if broken == breaks { // with -fix, only the fixes are timed (-break: the breaks)
+		if broken == o.breaks { // with -fix, only the fixes are timed (-break: the breaks)
 			times = append(times, float64(e.at.Sub(t0).Microseconds())/1000)
 		}
 		// Let stray events of this edit pass before the next one.
@@ -351,37 +372,37 @@ func measure(ctx context.Context, src, edit string, n, k int, verbose, retitle, 
 	if err := os.WriteFile(target, orig, 0o644); err != nil {
 		return nil, err
 	}
-	if swap {
+	if o.swap {
 		if err := os.WriteFile(other, otherOrig, 0o644); err != nil {
 			return nil, err
 		}
 	}
-	if insert {
+	if o.insert {
 		if err := writeAll(after, afterNext, afterOrig, false, added, nil); err != nil {
 			return nil, err
 		}
 	}
-	if rename && n%2 == 1 {
+	if o.rename && o.n%2 == 1 {
 		if err := os.Rename(filepath.Dir(target)+"-renamed", filepath.Dir(target)); err != nil {
 			return nil, err
 		}
 	}
-	if goal {
+	if o.goal {
 		if err := disappear(goalDir, goalHidden); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 	}
 	sorted := append([]float64{}, times...)
 	sort.Float64s(sorted)
-	res := &summary{Bench: "serve-latency", Source: src, Scale: k, Docs: docs, Edit: edit, N: n,
+	res := &summary{Bench: "serve-latency", Source: o.src, Scale: o.k, Docs: docs, Edit: o.edit, N: o.n,
 		MedianMS: round(percentile(sorted, 50)), P90MS: round(percentile(sorted, 90)),
 		MinMS: round(sorted[0]), MaxMS: round(sorted[len(sorted)-1]),
 		InitialMS: round(float64(initial.Microseconds()) / 1000)}
 	what := "write → reload event"
-	if fix {
+	if o.fix {
 		what = "fix → reload event"
 	}
-	if fix && breaks {
+	if o.fix && o.breaks {
 		what = "break → reload event"
 	}
 	fmt.Fprintf(stderr, "initial build %.1f ms; %s: median %.1f ms, p90 %.1f ms (min %.1f, max %.1f)\n",
