@@ -23,8 +23,11 @@
 //
 // Reserve changes nothing a program computes. It does nothing on other
 // systems, when huge pages are off ("[never]") or given to all memory
-// already ("[always]"), or with GODEBUG=disablethp=1, Go's own switch to
-// keep its heap off huge pages.
+// already ("[always]"), with GODEBUG=disablethp=1 (Go's own switch to
+// keep its heap off huge pages), or when the system has fewer than twice
+// as many huge pages free (/proc/buddyinfo): then the kernel would
+// compact or reclaim memory to make them, at each fault, which can cost
+// more than they save.
 package hugeheap
 
 // What stratpub's command does: a publication of MinDocs documents or

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -36,7 +37,60 @@ func wanted() bool {
 	return err == nil && bytes.Contains(mode, []byte("[madvise]"))
 }
 
+// buddyFile lists the free blocks of memory by size, per zone.
+var buddyFile = "/proc/buddyinfo" // a variable for tests
+
+// hugeOrder is the size of a huge page as a block order: 2^9 pages of
+// 4 KiB.
+const hugeOrder = 9
+
+// freeHugePages returns how many huge pages the free blocks listed in
+// buddyinfo (the format of /proc/buddyinfo) could give at once, and
+// whether it could tell.
+func freeHugePages(buddyinfo []byte) (int, bool) {
+	total, ok := 0, false
+	for line := range strings.SplitSeq(string(buddyinfo), "\n") {
+		// Node 0, zone   Normal  36237 106084 ... (order 0, 1, ...)
+		_, counts, found := strings.Cut(line, "zone")
+		if !found {
+			continue
+		}
+		f := strings.Fields(counts)
+		if len(f) < 2 {
+			continue
+		}
+		for order, c := range f[1:] {
+			n, err := strconv.Atoi(c)
+			if err != nil {
+				return 0, false
+			}
+			if order >= hugeOrder {
+				total += n << (order - hugeOrder)
+			}
+		}
+		ok = true
+	}
+	return total, ok
+}
+
+// enoughFree reports whether the system has n bytes of huge pages free
+// now. Where it has not, a fault in memory marked for them would make the
+// kernel compact or reclaim memory first (the usual "defrag" setting,
+// "madvise", does that for marked memory), which can take longer than
+// huge pages save.
+func enoughFree(n int) bool {
+	b, err := os.ReadFile(buddyFile)
+	if err != nil {
+		return false
+	}
+	free, ok := freeHugePages(b)
+	return ok && free >= 2*(n/hugePage)
+}
+
 func reserve(n int) bool {
+	if !enoughFree(n) {
+		return false
+	}
 	// No collection may start while the object is alive: one that marked
 	// it would keep it, and its memory, until the collection after.
 	percent := debug.SetGCPercent(-1)

@@ -117,3 +117,58 @@ func anonHuge() (int64, error) {
 	}
 	return 0, fmt.Errorf("/proc/self/smaps_rollup has no AnonHugePages line")
 }
+
+func TestFreeHugePages(t *testing.T) {
+	const sample = `Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 
+Node 0, zone    DMA32      1      1      4      2      5      4      3      3      4      2    752 
+Node 0, zone   Normal  36237 106084 201911 115647  48062  11873   2296    697    139     17    161 
+`
+	for _, c := range []struct {
+		name, text string
+		want       int
+		ok         bool
+	}{
+		// Blocks of order 9 are one huge page, of order 10 two.
+		{"a machine", sample, (1 + 3*2) + (2 + 752*2) + (17 + 161*2), true},
+		{"fragmented", "Node 0, zone   Normal  36237 106084 201911 115647  48062  11873   2296    697    139     0      0\n", 0, true},
+		{"two nodes", "Node 0, zone   Normal 1 1 1 1 1 1 1 1 1 4 0\nNode 1, zone   Normal 1 1 1 1 1 1 1 1 1 0 5\n", 4 + 10, true},
+		{"empty", "", 0, false},
+		{"not numbers", "Node 0, zone   Normal  a b c\n", 0, false},
+	} {
+		got, ok := freeHugePages([]byte(c.text))
+		if got != c.want || ok != c.ok {
+			t.Errorf("%s: freeHugePages = %d, %v; want %d, %v", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestReserveOnlyWhenFree checks that Reserve asks for nothing when the
+// system has too few huge pages free, and that the same call asks when it
+// has enough (the control).
+func TestReserveOnlyWhenFree(t *testing.T) {
+	if !wanted() {
+		t.Skipf("huge pages are not given on request here (%s)", modeFile)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	saved := buddyFile
+	defer func() { buddyFile = saved }()
+	buddyFile = write("few", "Node 0, zone   Normal 1 1 1 1 1 1 1 1 1 3 0\n")
+	if Reserve(4 << 20) {
+		t.Error("Reserve asked for 2 huge pages with 3 free, fewer than twice as many")
+	}
+	buddyFile = write("none", "")
+	if Reserve(4 << 20) {
+		t.Error("Reserve asked for huge pages without knowing how many are free")
+	}
+	buddyFile = write("enough", "Node 0, zone   Normal 1 1 1 1 1 1 1 1 1 4 0\n")
+	if !Reserve(4 << 20) {
+		t.Error("Reserve did not ask with 4 huge pages free for 2")
+	}
+}
