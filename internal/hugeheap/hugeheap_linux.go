@@ -12,8 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// hugePage is the size of a transparent huge page on amd64 and arm64 with
-// 4 KiB pages.
+// hugePage is the size of a transparent huge page with 4 KiB pages.
 const hugePage = 2 << 20
 
 // modeFile says which memory the kernel backs with huge pages: the word
@@ -22,8 +21,12 @@ const modeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 
 // wanted reports whether marking memory changes anything: huge pages are
 // given on request ("madvise"), and Go's own switch does not turn them
-// off.
+// off. Only on a system of 4 KiB pages, whose huge pages are 2 MiB (with
+// 64 KiB pages they are 512 MiB, more than Reserve maps).
 func wanted() bool {
+	if os.Getpagesize() != 4096 {
+		return false
+	}
 	off := false // the last setting counts, as for the runtime
 	for kv := range strings.SplitSeq(os.Getenv("GODEBUG"), ",") {
 		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && k == "disablethp" {
