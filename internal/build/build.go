@@ -218,7 +218,8 @@ func (p *Prepared) Patch(ctx context.Context, cfg Config, paths []string) (np *P
 		docs[i] = d
 		changed = append(changed, d)
 	}
-	if len(changed)+len(added)+len(deleted)+len(files) == 0 && base == p.Plan && bytes.Equal(config, p.config) {
+	// A configuration changed gives another plan (Reconfig).
+	if len(changed)+len(added)+len(deleted)+len(files) == 0 && base == p.Plan {
 		return p, true // the same site
 	}
 	read := func(path string) (*load.Doc, bool) {
@@ -520,8 +521,6 @@ func copyImages(src fs.FS, pl *plan.Plan) ([]render.File, diag.List) {
 	return copyImagesKeeping(src, pl, nil)
 }
 
-// copyImagesKeeping is copyImages, taking the bytes of the files in kept
-// from there instead of reading them.
 // eachFigures calls f with the figures of each section, goal and
 // objective of pl (the sections first), and the file that has them.
 func eachFigures(pl *plan.Plan, f func(figs []*plan.Figure, file string)) {
@@ -539,6 +538,8 @@ func eachFigures(pl *plan.Plan, f func(figs []*plan.Figure, file string)) {
 	}
 }
 
+// copyImagesKeeping is copyImages, taking the bytes of the files in kept
+// from there instead of reading them.
 func copyImagesKeeping(src fs.FS, pl *plan.Plan, kept map[string][]byte) ([]render.File, diag.List) {
 	read := func(name string) ([]byte, error) {
 		if b, ok := kept[name]; ok {

@@ -229,20 +229,9 @@ func IgnoredPath(path string) bool {
 // would list them, listing only as many folders as it takes to find them.
 func HasDocuments(fsys fs.FS, n int) bool {
 	found := 0
-	fs.WalkDir(fsys, ContentDir, func(name string, e fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			if e != nil && e.IsDir() {
-				return fs.SkipDir
-			}
-		case name != ContentDir && Ignored(e.Name()):
-			if e.IsDir() {
-				return fs.SkipDir
-			}
-		case !e.IsDir() && strings.HasSuffix(name, ".md"):
-			if found++; found >= n {
-				return fs.SkipAll
-			}
+	eachDocument(fsys, ContentDir, func(string) error {
+		if found++; found >= n {
+			return fs.SkipAll
 		}
 		return nil
 	})
@@ -257,7 +246,19 @@ func DocumentsIn(fsys fs.FS, dir string) ([]string, error) {
 		return nil, nil
 	}
 	var docs []string
-	err := fs.WalkDir(fsys, dir, func(name string, e fs.DirEntry, err error) error {
+	err := eachDocument(fsys, dir, func(name string) error {
+		docs = append(docs, name)
+		return nil
+	})
+	return docs, err
+}
+
+// eachDocument calls f with the path of each document in the folder dir
+// and the folders under it, skipping ignored names, until f returns an
+// error (fs.SkipAll stops the walk without one) or a folder cannot be
+// listed.
+func eachDocument(fsys fs.FS, dir string, f func(name string) error) error {
+	return fs.WalkDir(fsys, dir, func(name string, e fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
@@ -266,11 +267,10 @@ func DocumentsIn(fsys fs.FS, dir string) ([]string, error) {
 				return fs.SkipDir
 			}
 		case !e.IsDir() && IsDocument(name):
-			docs = append(docs, name)
+			return f(name)
 		}
 		return nil
 	})
-	return docs, err
 }
 
 // Project is everything read from a publication folder.
